@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "./errors";
+import { isValidLicenseServerName, splitList } from "./domain/license-server-name";
+import { parseScope, type Scope } from "./domain/scope";
+import type { LicensingMode, PlaybookPolicy } from "./domain/playbook";
+
+/** Every setting the app reads: name, whether it must be set, an example, and what it means. */
+export interface SettingSpec {
+  name: string;
+  required: boolean;
+  example: string;
+  description: string;
+  /** Only for running against the local simulator; never deployed. */
+  localOnly?: boolean;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    name: "ALLOWED_SCOPES",
+    required: true,
+    example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-rdsh",
+    description:
+      "Comma-separated subscriptions (/subscriptions/<id>) and resource groups (/subscriptions/<id>/resourceGroups/<name>) whose VMs RDP Medic may touch. Anything else is refused.",
+  },
+  {
+    name: "LICENSE_SERVERS",
+    required: true,
+    example: "rdls01.contoso.com,10.0.0.4",
+    description: "Comma-separated RD license servers (FQDN, host name or IP) that session hosts must use.",
+  },
+  {
+    name: "LICENSING_MODE",
+    required: false,
+    example: "4",
+    description: "RD licensing mode to enforce: 4 = per user (default, as the article says), 2 = per device.",
+  },
+  {
+    name: "NO_CALS_ACTION",
+    required: false,
+    example: "report",
+    description:
+      "What to do when no usable license server has CALs: report (default; needs-human) or remove-rdsh-role (removes the RD Session Host role, after approval).",
+  },
+  {
+    name: "REMOVE_UNUSED_LICENSING_ROLE",
+    required: false,
+    example: "false",
+    description: "true: also remove an RD Licensing role installed on a session host that no configuration uses.",
+  },
+  {
+    name: "ARM_ENDPOINT",
+    required: false,
+    example: "https://management.azure.com",
+    description: "Azure Resource Manager endpoint (sovereign clouds, or the local simulator). HTTPS only.",
+  },
+  {
+    name: "LOGS_ENDPOINT",
+    required: false,
+    example: "https://api.loganalytics.io/v1",
+    description: "Log Analytics query endpoint, including /v1.",
+  },
+  {
+    name: "MANAGED_IDENTITY_CLIENT_ID",
+    required: false,
+    example: "11111111-1111-1111-1111-111111111111",
+    description:
+      "Client ID of the user-assigned managed identity. Set in Azure; when empty, DefaultAzureCredential is used (local development).",
+  },
+  {
+    name: "TASK_HUB_NAME",
+    required: false,
+    example: "RdpMedic",
+    description: "Durable Functions task hub name (3-45 letters and digits, starting with a letter).",
+  },
+  {
+    name: "OPT_OUT_TAG",
+    required: false,
+    example: "rdp-medic-opt-out",
+    description: "A VM with this tag set to true is diagnosed but never changed.",
+  },
+  {
+    name: "SNAPSHOT_RETENTION_DAYS",
+    required: false,
+    example: "7",
+    description: "Days an OS-disk snapshot taken before a fix is kept (written as its expiry tag).",
+  },
+  {
+    name: "KILL_SWITCH",
+    required: false,
+    example: "false",
+    description: "true: no run changes anything (no snapshot, no fix, no restart); runs still diagnose and report.",
+  },
+  {
+    name: "POLL_INTERVAL_SECONDS",
+    required: false,
+    example: "15",
+    description: "Durable-timer wait between polls of a long Azure operation (snapshot, Run Command, restart).",
+  },
+  {
+    name: "OPERATION_TIMEOUT_MINUTES",
+    required: false,
+    example: "30",
+    description: "Longest wait for one Azure operation, or for the VM agent after a restart, before the run fails.",
+  },
+  {
+    name: "ARM_CA_CERT_FILE",
+    required: false,
+    example: ".artifacts/simulator-ca.pem",
+    description: "PEM certificate the Azure clients trust in addition to the system's (local simulator only).",
+    localOnly: true,
+  },
+];
+
+export interface Config {
+  allowedScopes: Scope[];
+  policy: PlaybookPolicy;
+  armEndpoint: string;
+  logsEndpoint: string;
+  managedIdentityClientId: string | undefined;
+  taskHubName: string;
+  optOutTag: string;
+  snapshotRetentionDays: number;
+  killSwitch: boolean;
+  pollIntervalSeconds: number;
+  operationTimeoutMinutes: number;
+  armCaCertPem: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+function fail(name: string, problem: string): never {
+  const spec = SETTINGS.find((s) => s.name === name);
+  const example = spec ? ` Example: ${name}=${spec.example}` : "";
+  throw new ConfigError(name, `Setting ${name} ${problem}.${example}`);
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function required(env: Env, name: string): string {
+  return text(env, name) ?? fail(name, "is missing");
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  return fail(name, `must be true or false, not "${value}"`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    return fail(name, `must be a whole number from ${min} to ${max}, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function httpsUrl(env: Env, name: string, fallback: string): string {
+  const value = text(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(name, `must be an absolute URL, not "${value}"`);
+  }
+  if (url.protocol !== "https:") fail(name, `must use https, not "${value}"`);
+  return value.replace(/\/+$/, "");
+}
+
+/** Reads and validates every setting at once; the first problem names the setting and gives an example. */
+export function loadConfig(env: Env = process.env): Config {
+  const scopes = splitList(required(env, "ALLOWED_SCOPES")).map((s) => {
+    try {
+      return parseScope(s);
+    } catch (e) {
+      return fail("ALLOWED_SCOPES", `has an entry that is not a subscription or resource group: "${s}" (${(e as Error).message})`);
+    }
+  });
+  if (scopes.length === 0) fail("ALLOWED_SCOPES", "is empty");
+
+  const servers = splitList(required(env, "LICENSE_SERVERS"));
+  if (servers.length === 0) fail("LICENSE_SERVERS", "is empty");
+  if (servers.length > 10) fail("LICENSE_SERVERS", `lists ${servers.length} servers; at most 10 are allowed`);
+  for (const server of servers) {
+    if (!isValidLicenseServerName(server)) {
+      fail("LICENSE_SERVERS", `has "${server.slice(0, 80)}", which is not a host name or IP address`);
+    }
+  }
+
+  const mode = text(env, "LICENSING_MODE") ?? "4";
+  if (mode !== "2" && mode !== "4") fail("LICENSING_MODE", `must be 4 (per user) or 2 (per device), not "${mode}"`);
+
+  const noCals = text(env, "NO_CALS_ACTION") ?? "report";
+  if (noCals !== "report" && noCals !== "remove-rdsh-role") {
+    fail("NO_CALS_ACTION", `must be report or remove-rdsh-role, not "${noCals}"`);
+  }
+
+  const clientId = text(env, "MANAGED_IDENTITY_CLIENT_ID");
+  if (clientId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) {
+    fail("MANAGED_IDENTITY_CLIENT_ID", `must be a GUID, not "${clientId}"`);
+  }
+
+  const hub = text(env, "TASK_HUB_NAME") ?? "RdpMedic";
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(hub)) {
+    fail("TASK_HUB_NAME", `must be 3-45 letters and digits starting with a letter, not "${hub}"`);
+  }
+
+  const optOutTag = text(env, "OPT_OUT_TAG") ?? "rdp-medic-opt-out";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(optOutTag)) {
+    fail("OPT_OUT_TAG", `must be a tag name of letters, digits, '-', '_' or '.', not "${optOutTag}"`);
+  }
+
+  const caFile = text(env, "ARM_CA_CERT_FILE");
+  let armCaCertPem: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      armCaCertPem = readFileSync(caFile, "utf8");
+    } catch {
+      fail("ARM_CA_CERT_FILE", `names a file that cannot be read: "${caFile}"`);
+    }
+    if (!armCaCertPem.includes("BEGIN CERTIFICATE")) fail("ARM_CA_CERT_FILE", `is not a PEM certificate: "${caFile}"`);
+  }
+
+  return {
+    allowedScopes: scopes,
+    policy: {
+      licensingMode: Number(mode) as LicensingMode,
+      licenseServers: servers,
+      noCalsAction: noCals as PlaybookPolicy["noCalsAction"],
+      removeUnusedLicensingRole: bool(env, "REMOVE_UNUSED_LICENSING_ROLE", false),
+    },
+    armEndpoint: httpsUrl(env, "ARM_ENDPOINT", "https://management.azure.com"),
+    logsEndpoint: httpsUrl(env, "LOGS_ENDPOINT", "https://api.loganalytics.io/v1"),
+    managedIdentityClientId: clientId,
+    taskHubName: hub,
+    optOutTag,
+    snapshotRetentionDays: int(env, "SNAPSHOT_RETENTION_DAYS", 7, 1, 365),
+    killSwitch: bool(env, "KILL_SWITCH", false),
+    pollIntervalSeconds: int(env, "POLL_INTERVAL_SECONDS", 15, 1, 600),
+    operationTimeoutMinutes: int(env, "OPERATION_TIMEOUT_MINUTES", 30, 1, 180),
+    armCaCertPem,
+  };
+}
