@@ -103,6 +103,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "Longest wait for one Azure operation, or for the VM agent after a restart, before the run fails.",
   },
   {
+    name: "APPROVAL_TIMEOUT_HOURS",
+    required: false,
+    example: "24",
+    description: "How long a run waits for a person to approve a risky step (removing the RD Session Host role) before it ends with no change.",
+  },
+  {
     name: "ARM_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
@@ -123,6 +129,7 @@ export interface Config {
   killSwitch: boolean;
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
+  approvalTimeoutHours: number;
   armCaCertPem: string | undefined;
 }
 
@@ -243,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     killSwitch: bool(env, "KILL_SWITCH", false),
     pollIntervalSeconds: int(env, "POLL_INTERVAL_SECONDS", 15, 1, 600),
     operationTimeoutMinutes: int(env, "OPERATION_TIMEOUT_MINUTES", 30, 1, 180),
+    approvalTimeoutHours: int(env, "APPROVAL_TIMEOUT_HOURS", 24, 1, 336),
     armCaCertPem,
   };
 }

@@ -44,3 +44,10 @@ export class TransientAzureError extends RdpMedicError {
     super("azure-transient", message);
   }
 }
+
+/** An Azure call failed for good (e.g. 409 OperationNotAllowed, 404): reported, not retried. */
+export class AzureOperationError extends RdpMedicError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}

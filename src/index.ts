@@ -1,0 +1,7 @@
+// Order matters: setup validates the settings and configures the app before the functions register.
+import "./setup";
+import "./functions/orchestrations";
+import "./functions/activities";
+import "./functions/http-alerts";
+import "./functions/http-remediations";
+import "./functions/http-run-decisions";
