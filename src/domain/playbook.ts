@@ -7,10 +7,12 @@
 export type LicensingMode = 2 | 4;
 
 /** Server Manager feature states as Get-WindowsFeature / DISM report them. */
-export type FeatureState = "Installed" | "Available" | "InstallPending" | "UninstallPending" | "Unknown";
+export const FEATURE_STATES = ["Installed", "Available", "InstallPending", "UninstallPending", "Unknown"] as const;
+export type FeatureState = (typeof FEATURE_STATES)[number];
 
 /** What the RD Licensing WMI connectivity check says about one license server. */
-export type LicenseServerHealth = "ok" | "not-activated" | "no-cals" | "cals-exhausted" | "unreachable" | "unknown";
+export const LICENSE_SERVER_HEALTH = ["ok", "not-activated", "no-cals", "cals-exhausted", "unreachable", "unknown"] as const;
+export type LicenseServerHealth = (typeof LICENSE_SERVER_HEALTH)[number];
 
 export interface LicenseServerCheck {
   name: string;
@@ -20,9 +22,16 @@ export interface LicenseServerCheck {
   health: LicenseServerHealth;
 }
 
+/** The licensing events the probe collects (azure-facts §7.2). */
+export const LICENSING_EVENT_IDS = [1068, 1069, 1128, 1130] as const;
+
+/** "System" = the System log; "Admin" = Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin. */
+export type LicensingEventLog = "System" | "Admin";
+
 export interface LicensingEvent {
   id: number;
-  log: string;
+  log: LicensingEventLog;
+  /** ISO 8601 with a zone, e.g. 2024-05-01T10:00:00.0000000Z. */
   time: string;
 }
 
@@ -31,6 +40,8 @@ export interface ProbeResult {
   rdpMedic: "probe";
   v: 1;
   computerName: string;
+  /** The VM's own IP addresses: a license server that resolves to one of them is this VM itself. */
+  localAddresses: string[];
   /** ServerComponentCache\RDS-RD-Server InstallState (0 = not installed), null when absent. */
   rdshInstallState: number | null;
   rdshFeature: FeatureState;
@@ -50,8 +61,15 @@ export interface ProbeResult {
   termServiceRunning: boolean;
   rdpListening: boolean;
   events: LicensingEvent[];
+  /** Licensing events in the probe's window (may exceed events.length). */
   eventCount: number;
+  /** The script dropped entries (events, addresses) to stay under the output limit. */
   truncated: boolean;
+  /**
+   * Added by the parser, not printed: every server name above (lists and checks) that is not a valid host name or
+   * IP address. Such names stay in the lists (they are what Windows has) but never reach a script.
+   */
+  invalidServerNames: string[];
 }
 
 export type CauseCode =
@@ -102,9 +120,22 @@ export interface PlaybookPolicy {
   removeUnusedLicensingRole: boolean;
 }
 
-/** A fix step's report (printed by each step script). */
+/** The scripts in src/scripts (file name without .ps1) and the marker each prints in `rdpMedic`. */
+export const SCRIPT_NAMES = [
+  "probe",
+  "verify",
+  "set-licensing-mode",
+  "set-license-servers",
+  "remove-rdsh-role",
+  "remove-licensing-role",
+] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+/** The scripts that change the VM: one per PlanStep kind except restart. */
+export type StepScriptName = Exclude<ScriptName, "probe" | "verify">;
+
+/** A fix step's report (printed by each step script). before/after hold the script's own values (see docs/playbook-contract.md). */
 export interface StepOutput {
-  rdpMedic: string;
+  rdpMedic: StepScriptName;
   v: 1;
   changed: boolean;
   restartNeeded: boolean;

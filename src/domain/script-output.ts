@@ -1,0 +1,124 @@
+import { ScriptOutputError } from "../errors";
+import type { ScriptName } from "./playbook";
+
+/** Run Command returns only the last 4,096 bytes of stdout. */
+export const MAX_OUTPUT_BYTES = 4096;
+
+/** Nesting deeper than this is not in any contract shape. */
+const MAX_DEPTH = 5;
+
+/** Keys that could reach an object's prototype if the value were ever merged or spread. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** C0/C1 controls and bidi overrides: nothing a script may print inside a value (they would forge report text). */
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+const MARKER = /"rdpMedic"\s*:/;
+
+/** Text fit for an error message: unsafe characters replaced, cut to `max` characters. */
+export function excerpt(text: string, max = 200): string {
+  const clean = text.replace(new RegExp(UNSAFE_CHARS.source, "g"), "?");
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
+/**
+ * Finds the one JSON line a script prints (`{"rdpMedic":"<script>","v":1,...}`) among any other output lines,
+ * checks it is whole, safe and from the expected script, and returns the parsed object. Every failure is a
+ * ScriptOutputError with a stable code: script-stderr, output-too-large, output-truncated, output-missing,
+ * output-not-json, output-invalid, output-wrong-script.
+ */
+export function extractScriptJson(
+  script: ScriptName,
+  stdout: string | null | undefined,
+  stderr: string | null | undefined,
+): Record<string, unknown> {
+  const err = typeof stderr === "string" ? stderr.trim() : "";
+  if (err.length > 0) {
+    throw new ScriptOutputError("script-stderr", `The ${script} script wrote to stderr: ${excerpt(err, 300)}`);
+  }
+  const out = typeof stdout === "string" ? stdout : "";
+  const bytes = Buffer.byteLength(out, "utf8");
+  if (bytes > MAX_OUTPUT_BYTES) {
+    throw new ScriptOutputError(
+      "output-too-large",
+      `The ${script} script's output is ${bytes} bytes; Run Command keeps only ${MAX_OUTPUT_BYTES}.`,
+    );
+  }
+  // At the limit, Run Command may have cut the output at the front: the first line is then only a tail.
+  const maybeCut = bytes === MAX_OUTPUT_BYTES;
+
+  const lines = out.replace(/^\ufeff/, "").split(/\r?\n|\r/);
+  let index = -1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (MARKER.test(lines[i]!)) {
+      index = i;
+      break;
+    }
+  }
+  if (index < 0) {
+    if (maybeCut) throw truncated(script);
+    throw new ScriptOutputError("output-missing", `The ${script} script printed no rdpMedic line.`);
+  }
+  const line = lines[index]!.trim();
+  const cutLine = maybeCut && index === 0;
+
+  let value: unknown;
+  try {
+    if (!line.startsWith("{")) throw new SyntaxError("not an object");
+    value = JSON.parse(line);
+  } catch {
+    if (cutLine) throw truncated(script);
+    throw new ScriptOutputError("output-not-json", `The ${script} script's rdpMedic line is not JSON: ${excerpt(line, 120)}`);
+  }
+  if (!isPlainObject(value)) {
+    throw new ScriptOutputError("output-invalid", `The ${script} script's rdpMedic line is not a JSON object.`);
+  }
+  checkSafe(value, script, "", 0);
+
+  if (value.rdpMedic !== script) {
+    const named = typeof value.rdpMedic === "string" ? `"${excerpt(value.rdpMedic, 40)}"` : "no script";
+    throw new ScriptOutputError("output-wrong-script", `Expected output of the ${script} script, got ${named}.`);
+  }
+  if (value.v !== 1) {
+    throw new ScriptOutputError(
+      "output-wrong-script",
+      `The ${script} script printed contract version ${excerpt(String(value.v), 20)}; this service reads version 1.`,
+    );
+  }
+  return value;
+}
+
+function truncated(script: ScriptName): ScriptOutputError {
+  return new ScriptOutputError(
+    "output-truncated",
+    `The ${script} script's output reached ${MAX_OUTPUT_BYTES} bytes and Run Command cut its rdpMedic line.`,
+  );
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Walks the whole parsed value once: no prototype keys, no deep nesting, no unsafe characters, finite numbers. */
+function checkSafe(value: unknown, script: ScriptName, path: string, depth: number): void {
+  const fail = (why: string): never => {
+    throw new ScriptOutputError("output-invalid", `The ${script} script's output ${path || "line"} ${why}.`);
+  };
+  if (depth > MAX_DEPTH) fail(`is nested deeper than ${MAX_DEPTH} levels`);
+  if (typeof value === "string") {
+    if (UNSAFE_CHARS.test(value)) fail("contains control or direction characters");
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) fail("is not a finite number");
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkSafe(item, script, `${path}[${i}]`, depth + 1));
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${excerpt(key, 40)}` : excerpt(key, 40);
+      if (FORBIDDEN_KEYS.has(key)) {
+        throw new ScriptOutputError("output-invalid", `The ${script} script's output has a forbidden key "${key}".`);
+      }
+      if (UNSAFE_CHARS.test(key) || key.length > 64) fail(`has an unacceptable key at ${at}`);
+      checkSafe(value[key], script, at, depth + 1);
+    }
+  }
+}

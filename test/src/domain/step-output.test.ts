@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { parseStepOutput } from "../../../src/domain/step-output";
+import type { StepScriptName } from "../../../src/domain/playbook";
+import { codeOf } from "./probe-builder";
+
+const out = (script: string, fields: Record<string, unknown>) =>
+  `${JSON.stringify({ rdpMedic: script, v: 1, ...fields })}\r\n`;
+
+const cases: Array<[StepScriptName, Record<string, unknown>, Record<string, unknown>]> = [
+  ["set-licensing-mode", { licensingMode: null }, { licensingMode: 4 }],
+  ["set-license-servers", { specifiedLicenseServers: ["old.contoso.com"] }, { specifiedLicenseServers: ["rdls01.contoso.com", "10.0.0.5"] }],
+  ["remove-rdsh-role", { rdshFeature: "Installed" }, { rdshFeature: "UninstallPending" }],
+  ["remove-licensing-role", { licensingRoleFeature: "Installed" }, { licensingRoleFeature: "Available" }],
+];
+
+describe("parseStepOutput", () => {
+  it.each(cases)("%s: reads changed, restartNeeded, before and after", (script, before, after) => {
+    const parsed = parseStepOutput(script, `Running\r\n${out(script, { changed: true, restartNeeded: true, before, after })}`, "");
+    expect(parsed).toEqual({ rdpMedic: script, v: 1, changed: true, restartNeeded: true, before, after });
+  });
+
+  it.each(cases)("%s: an unchanged (idempotent) run reports equal values", (script, _before, after) => {
+    const parsed = parseStepOutput(script, out(script, { changed: false, restartNeeded: false, before: after, after }), "");
+    expect(parsed.changed).toBe(false);
+    expect(parsed.before).toEqual(parsed.after);
+  });
+
+  const ok = { changed: true, restartNeeded: true, before: { licensingMode: 2 }, after: { licensingMode: 4 } };
+  const bad: Array<[string, Record<string, unknown>, string]> = [
+    ["changed but equal values", { ...ok, after: { licensingMode: 2 } }, "output-invalid"],
+    ["unchanged but different values", { ...ok, changed: false }, "output-invalid"],
+    ["another script's state key", { ...ok, after: { rdshFeature: "Installed" } }, "output-invalid"],
+    ["extra state key", { ...ok, after: { licensingMode: 4, note: "x" } }, "output-invalid"],
+    ["state not an object", { ...ok, before: [2] }, "output-invalid"],
+    ["mode as a string", { ...ok, after: { licensingMode: "4" } }, "output-invalid"],
+    ["changed missing", { restartNeeded: true, before: ok.before, after: ok.after }, "output-invalid"],
+    ["restartNeeded as 3010", { ...ok, restartNeeded: 3010 }, "output-invalid"],
+    ["prototype key in state", { ...ok, after: JSON.parse('{"__proto__":{"licensingMode":4}}') }, "output-invalid"],
+  ];
+
+  it.each(bad)("rejects %s", (_name, fields, code) => {
+    expect(codeOf(() => parseStepOutput("set-licensing-mode", out("set-licensing-mode", fields), ""))).toBe(code);
+  });
+
+  it("rejects output of a different step script, stderr, and a non-step script name", () => {
+    expect(codeOf(() => parseStepOutput("set-license-servers", out("set-licensing-mode", ok), ""))).toBe("output-wrong-script");
+    expect(codeOf(() => parseStepOutput("remove-rdsh-role", "", "dism failed: 0x800f0922"))).toBe("script-stderr");
+    expect(codeOf(() => parseStepOutput("probe" as StepScriptName, out("probe", ok), ""))).toBe("invalid-script");
+  });
+});
