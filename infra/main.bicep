@@ -1,0 +1,338 @@
+metadata description = 'RDP Medic: repairs Azure Windows VMs whose Remote Desktop fails because no RD license server provides licenses. Creates the resource group and everything in it, the remediator role and its assignments, and the signals (data collection rule, alert, action group).'
+
+targetScope = 'subscription'
+
+import { appSettingValues, tagMap } from 'modules/types.bicep'
+
+// ---------- Where and what to call things ----------
+
+@description('Environment name: part of every resource name (azd sets it from AZURE_ENV_NAME).')
+@minLength(1)
+@maxLength(32)
+param environmentName string
+
+@description('Azure region for the resources; one where Flex Consumption is offered. Defaults to the deployment location.')
+param location string = deployment().location
+
+@description('Resource group to create (or update).')
+param resourceGroupName string = 'rg-rdpmedic-${environmentName}'
+
+@description('Tags on the resource group and every resource.')
+param tags tagMap = {}
+
+// ---------- What RDP Medic may touch ----------
+
+@description('Subscriptions (/subscriptions/<id>) and resource groups (/subscriptions/<id>/resourceGroups/<name>) whose VMs RDP Medic may repair: ALLOWED_SCOPES, the remediator role\'s assignable scopes, and where it is assigned.')
+@minLength(1)
+param targetScopes string[]
+
+@description('Adds what rolling back by OS-disk swap needs to the remediator role: disk write, VM deallocate, start and write, NIC join.')
+param enableOsDiskRestore bool = false
+
+@description('Name of the remediator custom role (unique in the tenant).')
+param remediatorRoleName string = 'RDP Medic Remediator (${environmentName})'
+
+@description('Other Log Analytics workspaces the compliance sweep queries (resource IDs); the identity gets Log Analytics Reader on each, and on the workspace this deployment creates.')
+param sweepWorkspaceResourceIds string[] = []
+
+// ---------- Policy: the app settings (src/config.ts) ----------
+
+@description('LICENSE_SERVERS: RD license servers (FQDN, host name or IP) session hosts must use; at most 10.')
+@minLength(1)
+@maxLength(10)
+param licenseServers string[]
+
+@description('LICENSING_MODE: 4 = per user, 2 = per device.')
+param licensingMode '2' | '4' = '4'
+
+@description('NO_CALS_ACTION: report (needs a person) or remove-rdsh-role (after approval).')
+param noCalsAction 'report' | 'remove-rdsh-role' = 'report'
+
+@description('REMOVE_UNUSED_LICENSING_ROLE: also remove an RD Licensing role no configuration uses.')
+param removeUnusedLicensingRole bool = false
+
+@description('LOGS_ENDPOINT: Log Analytics query endpoint, including /v1 (change it for sovereign clouds).')
+param logsEndpoint string = 'https://api.loganalytics.io/v1'
+
+@description('TASK_HUB_NAME: Durable Functions task hub (3-45 letters and digits, starting with a letter).')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'RdpMedic'
+
+@description('OPT_OUT_TAG: a VM with this tag set to true is diagnosed but never changed.')
+param optOutTag string = 'rdp-medic-opt-out'
+
+@description('SNAPSHOT_RETENTION_DAYS: days a pre-fix OS-disk snapshot is kept.')
+@minValue(1)
+@maxValue(365)
+param snapshotRetentionDays int = 7
+
+@description('KILL_SWITCH: true = runs diagnose and report but change nothing.')
+param killSwitch bool = false
+
+@description('POLL_INTERVAL_SECONDS: wait between polls of a long Azure operation.')
+@minValue(1)
+@maxValue(600)
+param pollIntervalSeconds int = 15
+
+@description('OPERATION_TIMEOUT_MINUTES: longest wait for one Azure operation or for the VM agent after a restart.')
+@minValue(1)
+@maxValue(180)
+param operationTimeoutMinutes int = 30
+
+// ---------- Signals ----------
+
+@description('VMs (resource IDs) to associate with the RD licensing data collection rule. They need the Azure Monitor Agent. For fleets, use the Azure Policy option in docs/deploy.md instead.')
+param monitoredVmResourceIds string[] = []
+
+@description('Name of the function behind the /api/alerts route (the action group\'s Azure Function receiver).')
+param alertFunctionName string = 'alerts'
+
+@description('How often the alert rule runs and the window it looks back over.')
+@allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT1H'])
+param alertEvaluationFrequency string = 'PT15M'
+
+@description('Alert severity, 0 (critical) to 4 (verbose).')
+@minValue(0)
+@maxValue(4)
+param alertSeverity int = 2
+
+// ---------- Sizing ----------
+
+@description('Days the Log Analytics workspace keeps data.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@description('Most instances the function app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per function app instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+// ---------- Names ----------
+
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var allTags = union(tags, { 'azd-env-name': environmentName, application: 'rdp-medic' })
+var names = {
+  identity: 'id-rdpmedic-${token}'
+  storage: 'strdpmedic${token}'
+  workspace: 'log-rdpmedic-${token}'
+  appInsights: 'appi-rdpmedic-${token}'
+  plan: 'plan-rdpmedic-${token}'
+  functionApp: 'func-rdpmedic-${token}'
+  deploymentContainer: 'app-package-${token}'
+  signals: 'rdpmedic-${token}'
+}
+
+// A scope is /subscriptions/<id> (3 segments after splitting on '/') or /subscriptions/<id>/resourceGroups/<name> (5).
+var subscriptionTargets = filter(targetScopes, s => length(split(s, '/')) == 3)
+var resourceGroupTargets = filter(targetScopes, s => length(split(s, '/')) == 5)
+// The role definition lives in the first target's subscription; assignable scopes name every target.
+var roleHomeSubscriptionId = split(targetScopes[0], '/')[2]
+var remediatorRoleGuid = guid(roleHomeSubscriptionId, remediatorRoleName)
+// Known before deployment, so role assignment names (guid of scope, identity, role) are too: what-if stays exact.
+var identityResourceId = resourceId(
+  subscription().subscriptionId,
+  resourceGroupName,
+  'Microsoft.ManagedIdentity/userAssignedIdentities',
+  names.identity
+)
+
+var settings appSettingValues = {
+  allowedScopes: join(targetScopes, ',')
+  licenseServers: join(licenseServers, ',')
+  licensingMode: licensingMode
+  noCalsAction: noCalsAction
+  removeUnusedLicensingRole: removeUnusedLicensingRole ? 'true' : 'false'
+  armEndpoint: environment().resourceManager
+  logsEndpoint: logsEndpoint
+  taskHubName: taskHubName
+  optOutTag: optOutTag
+  snapshotRetentionDays: string(snapshotRetentionDays)
+  killSwitch: killSwitch ? 'true' : 'false'
+  pollIntervalSeconds: string(pollIntervalSeconds)
+  operationTimeoutMinutes: string(operationTimeoutMinutes)
+}
+
+// ---------- Resources ----------
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: resourceGroupName
+  location: location
+  tags: allTags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'rdpmedic-identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: allTags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'rdpmedic-storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: allTags
+    deploymentContainerName: names.deploymentContainer
+    identityResourceId: identityResourceId
+    principalId: identity.outputs.principalId
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'rdpmedic-monitoring'
+  scope: rg
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    tags: allTags
+    retentionInDays: logRetentionInDays
+    identityResourceId: identityResourceId
+    principalId: identity.outputs.principalId
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'rdpmedic-function-app'
+  scope: rg
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: allTags
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: names.storage
+    deploymentContainerName: names.deploymentContainer
+    appInsightsName: names.appInsights
+    settings: settings
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+  dependsOn: [storage, monitoring]
+}
+
+module remediatorRole 'modules/remediator-role.bicep' = {
+  name: 'rdpmedic-remediator-role-${token}'
+  scope: subscription(roleHomeSubscriptionId)
+  params: {
+    roleGuid: remediatorRoleGuid
+    roleName: remediatorRoleName
+    assignableScopes: targetScopes
+    enableOsDiskRestore: enableOsDiskRestore
+  }
+}
+
+module subscriptionAssignments 'modules/remediator-assignment-subscription.bicep' = [
+  for target in subscriptionTargets: {
+    name: 'rdpmedic-remediator-${uniqueString(target, token)}'
+    scope: subscription(split(target, '/')[2])
+    params: {
+      roleGuid: remediatorRoleGuid
+      identityResourceId: identityResourceId
+      principalId: identity.outputs.principalId
+    }
+    dependsOn: [remediatorRole]
+  }
+]
+
+module resourceGroupAssignments 'modules/remediator-assignment-resource-group.bicep' = [
+  for target in resourceGroupTargets: {
+    name: 'rdpmedic-remediator-${uniqueString(target, token)}'
+    scope: resourceGroup(split(target, '/')[2], split(target, '/')[4])
+    params: {
+      roleGuid: remediatorRoleGuid
+      identityResourceId: identityResourceId
+      principalId: identity.outputs.principalId
+    }
+    dependsOn: [remediatorRole]
+  }
+]
+
+module ownWorkspaceReader 'modules/workspace-reader.bicep' = {
+  name: 'rdpmedic-workspace-reader'
+  scope: rg
+  params: {
+    workspaceName: names.workspace
+    identityResourceId: identityResourceId
+    principalId: identity.outputs.principalId
+  }
+  dependsOn: [monitoring]
+}
+
+module sweepWorkspaceReaders 'modules/workspace-reader.bicep' = [
+  for workspaceId in sweepWorkspaceResourceIds: {
+    name: 'rdpmedic-workspace-reader-${uniqueString(workspaceId, token)}'
+    scope: resourceGroup(split(workspaceId, '/')[2], split(workspaceId, '/')[4])
+    params: {
+      workspaceName: last(split(workspaceId, '/'))
+      identityResourceId: identityResourceId
+      principalId: identity.outputs.principalId
+    }
+  }
+]
+
+module signals 'modules/signals.bicep' = {
+  name: 'rdpmedic-signals'
+  scope: rg
+  params: {
+    namePrefix: names.signals
+    location: location
+    tags: allTags
+    workspaceResourceId: monitoring.outputs.workspaceResourceId
+    functionAppName: names.functionApp
+    alertFunctionName: alertFunctionName
+    alertEvaluationFrequency: alertEvaluationFrequency
+    alertSeverity: alertSeverity
+  }
+  dependsOn: [functionApp]
+}
+
+module dcrAssociations 'modules/dcr-association.bicep' = [
+  for vmId in monitoredVmResourceIds: {
+    name: 'rdpmedic-dcr-${uniqueString(vmId, token)}'
+    scope: resourceGroup(split(vmId, '/')[2], split(vmId, '/')[4])
+    params: {
+      vmName: last(split(vmId, '/'))
+      dataCollectionRuleId: signals.outputs.dataCollectionRuleId
+      associationName: 'rdpmedic-rd-licensing'
+    }
+  }
+]
+
+// ---------- Outputs (azd reads the upper-case ones into its environment) ----------
+
+@description('Region of the resources.')
+output AZURE_LOCATION string = location
+
+@description('Tenant of the deployment.')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Resource group holding RDP Medic.')
+output AZURE_RESOURCE_GROUP string = rg.name
+
+@description('Function app name (azd deploys the api service to it).')
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Client ID of the managed identity the app runs as.')
+output AZURE_CLIENT_ID string = identity.outputs.clientId
+
+@description('Resource ID of the remediator custom role, in its home subscription.')
+output REMEDIATOR_ROLE_ID string = remediatorRole.outputs.resourceId
+
+@description('Data collection rule to associate more VMs with.')
+output DATA_COLLECTION_RULE_ID string = signals.outputs.dataCollectionRuleId
+
+@description('Log Analytics workspace the events land in.')
+output LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.workspaceResourceId

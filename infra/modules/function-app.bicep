@@ -1,0 +1,162 @@
+metadata description = 'The RDP Medic function app: Flex Consumption plan, Node.js 22, user-assigned identity, identity-based storage, HTTPS only, TLS 1.2.'
+
+import { appSettingValues, tagMap } from 'types.bicep'
+
+@description('Function app name (also its default host name).')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Azure region (one where Flex Consumption is offered).')
+param location string
+
+@description('Tags for the plan; the app gets them plus azd-service-name.')
+param tags tagMap
+
+@description('Resource ID of the user-assigned managed identity the app runs as.')
+param identityResourceId string
+
+@description('Client ID of that identity.')
+param identityClientId string
+
+@description('Storage account for the host, Durable Functions and the ledger (shared keys off).')
+param storageAccountName string
+
+@description('Blob container for the deployment package.')
+param deploymentContainerName string
+
+@description('Application Insights component (local authentication off).')
+param appInsightsName string
+
+@description('The settings the app reads (src/config.ts).')
+param settings appSettingValues
+
+@description('Most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Memory per instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy the 'api' service to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // Flex Consumption sets the runtime and its version from functionAppConfig: FUNCTIONS_WORKER_RUNTIME,
+      // FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not allowed here.
+      appSettings: [
+        // Functions host: storage through the managed identity (host, Durable Functions task hub).
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        // Telemetry with Microsoft Entra authentication (the component has local auth off).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+        // Azure SDK clients that use DefaultAzureCredential pick the user-assigned identity.
+        { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        // The app's own settings: exactly the non-local entries of SETTINGS in src/config.ts.
+        { name: 'ALLOWED_SCOPES', value: settings.allowedScopes }
+        { name: 'LICENSE_SERVERS', value: settings.licenseServers }
+        { name: 'LICENSING_MODE', value: settings.licensingMode }
+        { name: 'NO_CALS_ACTION', value: settings.noCalsAction }
+        { name: 'REMOVE_UNUSED_LICENSING_ROLE', value: settings.removeUnusedLicensingRole }
+        { name: 'ARM_ENDPOINT', value: settings.armEndpoint }
+        { name: 'LOGS_ENDPOINT', value: settings.logsEndpoint }
+        { name: 'MANAGED_IDENTITY_CLIENT_ID', value: identityClientId }
+        { name: 'TASK_HUB_NAME', value: settings.taskHubName }
+        { name: 'OPT_OUT_TAG', value: settings.optOutTag }
+        { name: 'SNAPSHOT_RETENTION_DAYS', value: settings.snapshotRetentionDays }
+        { name: 'KILL_SWITCH', value: settings.killSwitch }
+        { name: 'POLL_INTERVAL_SECONDS', value: settings.pollIntervalSeconds }
+        { name: 'OPERATION_TIMEOUT_MINUTES', value: settings.operationTimeoutMinutes }
+      ]
+    }
+  }
+}
+
+// Deployment is by the managed identity (azd, az functionapp deployment): no publishing passwords.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Function app name.')
+output name string = site.name
+
+@description('Function app resource ID.')
+output resourceId string = site.id
+
+@description('Default host name, e.g. <name>.azurewebsites.net.')
+output defaultHostName string = site.properties.defaultHostName
