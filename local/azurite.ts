@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,10 +76,18 @@ async function spawnOnFreePort(
   keyPath: string,
   options: StartAzuriteOptions,
 ): Promise<{ child: ChildProcess; port: number }> {
+  // If the test process dies without stop(), the IPC channel closes and Azurite exits instead of lingering.
+  const exitWithParent = join(dir, "exit-with-parent.js");
+  await writeFile(
+    exitWithParent,
+    `process.on("disconnect", () => { require("node:fs").rmSync(${JSON.stringify(dir)}, { recursive: true, force: true }); process.exit(0); });\n`,
+  );
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await findFreePort();
     const args = [
+      "--require",
+      exitWithParent,
       main,
       "--tableHost", HOST,
       "--tablePort", String(port),
@@ -92,7 +100,7 @@ async function spawnOnFreePort(
       "--key", keyPath,
     ];
     // cwd is the temp dir: Azurite's default location, so nothing lands in the repository.
-    const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe", "ipc"] });
     try {
       await waitUntilStarted(child, options.startTimeoutMs ?? 30_000, options.onOutput);
       return { child, port };
