@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { parseDecisionBody, parseManualRunRequest } from "../../../src/domain/manual-request";
+
+const vmId = "/subscriptions/6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+
+describe("manual run request", () => {
+  it("accepts vmId and dryRun", () => {
+    expect(parseManualRunRequest(JSON.stringify({ vmId, dryRun: true }))).toMatchObject({ dryRun: true, vm: { name: "vm1" } });
+    expect(parseManualRunRequest(JSON.stringify({ vmId })).dryRun).toBe(false);
+  });
+  it.each([
+    ["not json", "{", "body-not-json"],
+    ["array", "[]", "body-invalid"],
+    ["missing vmId", "{}", "vm-id-missing"],
+    ["bad vmId", JSON.stringify({ vmId: "vm1" }), "vm-id-invalid"],
+    ["dryRun as string", JSON.stringify({ vmId, dryRun: "yes" }), "dry-run-invalid"],
+    ["unknown field", JSON.stringify({ vmId, force: true }), "unknown-field"],
+    ["prototype key", `{"vmId":"${vmId}","__proto__":{"x":1}}`, "unknown-field"],
+  ])("%s -> %s", (_name, body, code) => {
+    expect(() => parseManualRunRequest(body)).toThrow(expect.objectContaining({ code }));
+  });
+});
+
+describe("approval decision body", () => {
+  it("empty body is allowed", () => expect(parseDecisionBody("")).toEqual({ by: "unknown" }));
+  it("keeps by and comment", () =>
+    expect(parseDecisionBody(JSON.stringify({ by: "alice", comment: "ok" }))).toEqual({ by: "alice", comment: "ok" }));
+  it("refuses control characters and unknown fields", () => {
+    expect(() => parseDecisionBody(JSON.stringify({ by: "a\nb" }))).toThrow(expect.objectContaining({ code: "by-invalid" }));
+    expect(() => parseDecisionBody(JSON.stringify({ approve: true }))).toThrow(expect.objectContaining({ code: "unknown-field" }));
+  });
+});
