@@ -1,0 +1,34 @@
+/** What a person is told when a run needs one. Sent by src/notify; built by the orchestration's activities. */
+import type { CauseCode } from "./playbook";
+import type { RunVerdict } from "./run-record";
+
+export type NotificationReason = "approval-needed" | "needs-human" | "failed";
+
+export interface RunNotification {
+  reason: NotificationReason;
+  runId: string;
+  vmId: string;
+  /** The run's verdict; "awaiting-approval" while it waits for one. */
+  verdict: RunVerdict | "awaiting-approval";
+  /** One or two sentences: what happened and what is asked. */
+  summary: string;
+  causes?: CauseCode[];
+  /** Exact actions for a person. */
+  humanActions?: string[];
+  /** Where to read the run's status (and approve or reject it). */
+  statusUrl?: string;
+  snapshotId?: string;
+  startedAt?: string;
+}
+
+export interface NotifyResult {
+  delivered: boolean;
+  /** The receiver's HTTP status, when it answered. */
+  status?: number;
+  error?: string;
+}
+
+export interface RunNotifier {
+  /** Never throws: a failing receiver must not fail the run. */
+  notify(notification: RunNotification): Promise<NotifyResult>;
+}
