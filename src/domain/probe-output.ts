@@ -26,6 +26,9 @@ import {
 import { extractScriptJson } from "./script-output";
 
 
+/** The RCM Admin channel by its full name, as Get-WinEvent's LogName gives it; reported as "Admin". */
+export const RCM_ADMIN_CHANNEL = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin";
+
 /** Limits of the probe contract (docs/playbook-contract.md). */
 export const PROBE_LIMITS = {
   serverLists: 16,
@@ -154,5 +157,6 @@ function readEvent(json: Json, where: string): LicensingEvent {
   }
   const time = readString(json, "time", where, ISO_TIME);
   if (Number.isNaN(Date.parse(time))) throw new ScriptOutputError("output-invalid", `${where}.time is not a real date.`);
-  return { id, log: readEnum(json, "log", where, ["System", "Admin"] as const), time };
+  const log = readEnum(json, "log", where, ["System", "Admin", RCM_ADMIN_CHANNEL] as const);
+  return { id, log: log === RCM_ADMIN_CHANNEL ? "Admin" : log, time };
 }

@@ -15,6 +15,20 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066
 
 const MARKER = /"rdpMedic"\s*:/;
 
+/** A script reported its own failure with `{"rdpMedic":"<script>","v":1,"error":{"code","message"}}`. */
+export class ScriptFailedError extends ScriptOutputError {
+  constructor(
+    readonly script: ScriptName,
+    /** The script's own code, e.g. invalid-parameter, command-failed. */
+    readonly scriptCode: string,
+    message: string,
+  ) {
+    super("script-failed", message);
+  }
+}
+
+const SCRIPT_ERROR_CODE = /^[a-z][a-z0-9-]{0,39}$/;
+
 /** Text fit for an error message: unsafe characters replaced, cut to `max` characters. */
 export function excerpt(text: string, max = 200): string {
   const clean = text.replace(new RegExp(UNSAFE_CHARS.source, "g"), "?");
@@ -24,8 +38,9 @@ export function excerpt(text: string, max = 200): string {
 /**
  * Finds the one JSON line a script prints (`{"rdpMedic":"<script>","v":1,...}`) among any other output lines,
  * checks it is whole, safe and from the expected script, and returns the parsed object. Every failure is a
- * ScriptOutputError with a stable code: script-stderr, output-too-large, output-truncated, output-missing,
- * output-not-json, output-invalid, output-wrong-script.
+ * ScriptOutputError with a stable code: script-failed (the script's own error line, a ScriptFailedError),
+ * script-stderr, output-too-large, output-truncated, output-missing, output-not-json, output-invalid,
+ * output-wrong-script.
  */
 export function extractScriptJson(
   script: ScriptName,
@@ -33,10 +48,25 @@ export function extractScriptJson(
   stderr: string | null | undefined,
 ): Record<string, unknown> {
   const err = typeof stderr === "string" ? stderr.trim() : "";
+  const out = typeof stdout === "string" ? stdout : "";
   if (err.length > 0) {
+    // The script's own error line says more than its stderr; anything else on stderr is a failure as it is.
+    let line: Record<string, unknown> | undefined;
+    try {
+      line = readMarkerLine(script, out);
+    } catch {
+      line = undefined;
+    }
+    const failure = line !== undefined && isErrorLine(line) ? scriptFailure(script, line) : undefined;
+    if (failure instanceof ScriptFailedError) throw failure;
     throw new ScriptOutputError("script-stderr", `The ${script} script wrote to stderr: ${excerpt(err, 300)}`);
   }
-  const out = typeof stdout === "string" ? stdout : "";
+  const value = readMarkerLine(script, out);
+  if (isErrorLine(value)) throw scriptFailure(script, value);
+  return value;
+}
+
+function readMarkerLine(script: ScriptName, out: string): Record<string, unknown> {
   const bytes = Buffer.byteLength(out, "utf8");
   if (bytes > MAX_OUTPUT_BYTES) {
     throw new ScriptOutputError(
@@ -86,6 +116,28 @@ export function extractScriptJson(
     );
   }
   return value;
+}
+
+function isErrorLine(line: Record<string, unknown>): boolean {
+  return Object.prototype.hasOwnProperty.call(line, "error");
+}
+
+function scriptFailure(script: ScriptName, line: Record<string, unknown>): ScriptOutputError {
+  const error = line.error;
+  const code = isPlainObject(error) ? error.code : undefined;
+  const message = isPlainObject(error) ? error.message : undefined;
+  if (
+    Object.keys(line).length !== 3 ||
+    !isPlainObject(error) ||
+    Object.keys(error).length !== 2 ||
+    typeof code !== "string" ||
+    !SCRIPT_ERROR_CODE.test(code) ||
+    typeof message !== "string" ||
+    message.length > 1000
+  ) {
+    return new ScriptOutputError("output-invalid", `The ${script} script's error must be {"code","message"} with a lower-case code.`);
+  }
+  return new ScriptFailedError(script, code, `The ${script} script failed on the VM (${code}): ${excerpt(message, 300)}`);
 }
 
 function truncated(script: ScriptName): ScriptOutputError {

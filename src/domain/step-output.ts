@@ -15,23 +15,32 @@ import { PROBE_LIMITS } from "./probe-output";
 import { extractScriptJson } from "./script-output";
 
 
-/** The one value each step script reports before and after its change. */
+const SERVER_LIST = { max: PROBE_LIMITS.serverNameLength };
+const serverList = (json: Json, key: string, where: string) =>
+  readNullableStringList(json, key, where, PROBE_LIMITS.serverLists, SERVER_LIST);
+
+/** The values each step script reads before and after its change (the GPO value too, where one could override it). */
 const STATE_READERS: Record<StepScriptName, (json: Json, where: string) => Record<string, unknown>> = {
   "set-licensing-mode": (json, where) => {
-    expectKeys(json, ["licensingMode"], where);
-    return { licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX) };
+    expectKeys(json, ["licensingMode", "policyLicensingMode"], where);
+    return {
+      licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX),
+      policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
+    };
   },
   "set-license-servers": (json, where) => {
-    expectKeys(json, ["specifiedLicenseServers"], where);
+    expectKeys(json, ["specifiedLicenseServers", "policyLicenseServers"], where);
     return {
-      specifiedLicenseServers: readNullableStringList(json, "specifiedLicenseServers", where, PROBE_LIMITS.serverLists, {
-        max: PROBE_LIMITS.serverNameLength,
-      }),
+      specifiedLicenseServers: serverList(json, "specifiedLicenseServers", where),
+      policyLicenseServers: serverList(json, "policyLicenseServers", where),
     };
   },
   "remove-rdsh-role": (json, where) => {
-    expectKeys(json, ["rdshFeature"], where);
-    return { rdshFeature: readEnum(json, "rdshFeature", where, FEATURE_STATES) };
+    expectKeys(json, ["rdshFeature", "rdshInstallState"], where);
+    return {
+      rdshFeature: readEnum(json, "rdshFeature", where, FEATURE_STATES),
+      rdshInstallState: readNullableInt(json, "rdshInstallState", where, 0, DWORD_MAX),
+    };
   },
   "remove-licensing-role": (json, where) => {
     expectKeys(json, ["licensingRoleFeature"], where);

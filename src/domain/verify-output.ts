@@ -3,9 +3,14 @@ import { expectKeys, readBoolean, readObjectList, readString } from "./output-fi
 import type { VerifyOutput } from "./playbook";
 import { extractScriptJson } from "./script-output";
 
-export const MAX_VERIFY_CHECKS = 16;
-const CHECK_NAME = { max: 40, pattern: /^[a-z][a-z0-9-]*$/, describe: "a lower-case check name" };
-const DETAIL = { min: 0, max: 200 };
+export const MAX_VERIFY_CHECKS = 24;
+/** `licensing-mode`, or per server `license-server:<name>`. */
+const CHECK_NAME = {
+  max: 300,
+  pattern: /^[a-z][a-z0-9-]{0,39}(:[A-Za-z0-9.:_-]{1,256})?$/,
+  describe: "a lower-case check name, optionally followed by :<server>",
+};
+const DETAIL = { min: 0, max: 1000 };
 
 /** Parses the verify script's output; `ok` must be true exactly when every check is. Throws ScriptOutputError. */
 export function parseVerifyOutput(stdout: string | null | undefined, stderr: string | null | undefined): VerifyOutput {

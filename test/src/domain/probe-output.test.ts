@@ -15,6 +15,12 @@ describe("parseProbeOutput", () => {
     ]);
   });
 
+  it("reads the RCM Admin channel by its full name as Admin", () => {
+    const json = probe().event(1068, "Admin").toJson();
+    (json.events as Array<Record<string, unknown>>)[0]!.log = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin";
+    expect(parseProbeOutput(stdoutOf(json), "").events[0]!.log).toBe("Admin");
+  });
+
   it("accepts nulls where Windows has no value", () => {
     const parsed = probe()
       .rdsh("Unknown", null)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScriptOutputError } from "../../../src/errors";
-import { extractScriptJson, MAX_OUTPUT_BYTES } from "../../../src/domain/script-output";
+import { extractScriptJson, MAX_OUTPUT_BYTES, ScriptFailedError } from "../../../src/domain/script-output";
 import { codeOf } from "./probe-builder";
 
 const line = (fields: Record<string, unknown> = {}) => JSON.stringify({ rdpMedic: "verify", v: 1, ok: true, ...fields });
@@ -65,6 +65,37 @@ describe("extractScriptJson", () => {
 
   it.each(rejections)("rejects %s", (_name, stdout, stderr, code) => {
     expect(codeOf(() => extractScriptJson("verify", stdout, stderr))).toBe(code);
+  });
+
+  const errorLine = (error: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ rdpMedic: "verify", v: 1, error, ...extra });
+
+  it("reports the script's own error line as script-failed, with and without stderr", () => {
+    for (const stderr of ["", "rdp-medic verify: command-failed: reg.exe exited 1"]) {
+      try {
+        extractScriptJson("verify", `${errorLine({ code: "command-failed", message: "reg.exe exited 1" })}\r\n`, stderr);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ScriptFailedError);
+        expect(e).toMatchObject({ code: "script-failed", scriptCode: "command-failed", script: "verify" });
+        expect((e as Error).message).toContain("reg.exe exited 1");
+      }
+    }
+  });
+
+  const badErrorLines: Array<[string, string]> = [
+    ["error not an object", errorLine("boom")],
+    ["error code with spaces", errorLine({ code: "Command Failed", message: "x" })],
+    ["error with an extra field", errorLine({ code: "x", message: "y", stack: "z" })],
+    ["error line with other fields", errorLine({ code: "x", message: "y" }, { ok: true })],
+    ["error message absurdly long", errorLine({ code: "x", message: "m".repeat(1001) })],
+  ];
+  it.each(badErrorLines)("rejects a malformed error line: %s", (_name, stdout) => {
+    expect(codeOf(() => extractScriptJson("verify", stdout, ""))).toBe("output-invalid");
+  });
+
+  it("treats stderr beside a malformed or missing error line as script-stderr", () => {
+    expect(codeOf(() => extractScriptJson("verify", errorLine("boom"), "oops"))).toBe("script-stderr");
+    expect(codeOf(() => extractScriptJson("verify", line(), "oops"))).toBe("script-stderr");
   });
 
   it("throws ScriptOutputError whose message cannot carry control characters from the VM", () => {

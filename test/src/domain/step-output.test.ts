@@ -7,9 +7,13 @@ const out = (script: string, fields: Record<string, unknown>) =>
   `${JSON.stringify({ rdpMedic: script, v: 1, ...fields })}\r\n`;
 
 const cases: Array<[StepScriptName, Record<string, unknown>, Record<string, unknown>]> = [
-  ["set-licensing-mode", { licensingMode: null }, { licensingMode: 4 }],
-  ["set-license-servers", { specifiedLicenseServers: ["old.contoso.com"] }, { specifiedLicenseServers: ["rdls01.contoso.com", "10.0.0.5"] }],
-  ["remove-rdsh-role", { rdshFeature: "Installed" }, { rdshFeature: "UninstallPending" }],
+  ["set-licensing-mode", { licensingMode: null, policyLicensingMode: null }, { licensingMode: 4, policyLicensingMode: null }],
+  [
+    "set-license-servers",
+    { specifiedLicenseServers: ["old.contoso.com"], policyLicenseServers: null },
+    { specifiedLicenseServers: ["rdls01.contoso.com", "10.0.0.5"], policyLicenseServers: null },
+  ],
+  ["remove-rdsh-role", { rdshFeature: "Installed", rdshInstallState: 1 }, { rdshFeature: "UninstallPending", rdshInstallState: 1 }],
   ["remove-licensing-role", { licensingRoleFeature: "Installed" }, { licensingRoleFeature: "Available" }],
 ];
 
@@ -25,17 +29,19 @@ describe("parseStepOutput", () => {
     expect(parsed.before).toEqual(parsed.after);
   });
 
-  const ok = { changed: true, restartNeeded: true, before: { licensingMode: 2 }, after: { licensingMode: 4 } };
+  const state = (licensingMode: unknown) => ({ licensingMode, policyLicensingMode: null });
+  const ok = { changed: true, restartNeeded: true, before: state(2), after: state(4) };
   const bad: Array<[string, Record<string, unknown>, string]> = [
-    ["changed but equal values", { ...ok, after: { licensingMode: 2 } }, "output-invalid"],
+    ["changed but equal values", { ...ok, after: state(2) }, "output-invalid"],
     ["unchanged but different values", { ...ok, changed: false }, "output-invalid"],
     ["another script's state key", { ...ok, after: { rdshFeature: "Installed" } }, "output-invalid"],
-    ["extra state key", { ...ok, after: { licensingMode: 4, note: "x" } }, "output-invalid"],
+    ["missing state key", { ...ok, after: { licensingMode: 4 } }, "output-invalid"],
+    ["extra state key", { ...ok, after: { ...state(4), note: "x" } }, "output-invalid"],
     ["state not an object", { ...ok, before: [2] }, "output-invalid"],
-    ["mode as a string", { ...ok, after: { licensingMode: "4" } }, "output-invalid"],
+    ["mode as a string", { ...ok, after: state("4") }, "output-invalid"],
     ["changed missing", { restartNeeded: true, before: ok.before, after: ok.after }, "output-invalid"],
     ["restartNeeded as 3010", { ...ok, restartNeeded: 3010 }, "output-invalid"],
-    ["prototype key in state", { ...ok, after: JSON.parse('{"__proto__":{"licensingMode":4}}') }, "output-invalid"],
+    ["prototype key in state", { ...ok, after: JSON.parse('{"licensingMode":4,"__proto__":{"policyLicensingMode":4}}') }, "output-invalid"],
   ];
 
   it.each(bad)("rejects %s", (_name, fields, code) => {
