@@ -80,13 +80,18 @@ param pollIntervalSeconds int = 15
 @maxValue(180)
 param operationTimeoutMinutes int = 30
 
+@description('APPROVAL_TIMEOUT_HOURS: how long a run waits for approval of a risky step before it ends with no change.')
+@minValue(1)
+@maxValue(336)
+param approvalTimeoutHours int = 24
+
 // ---------- Signals ----------
 
 @description('VMs (resource IDs) to associate with the RD licensing data collection rule. They need the Azure Monitor Agent. For fleets, use the Azure Policy option in docs/deploy.md instead.')
 param monitoredVmResourceIds string[] = []
 
-@description('Name of the function behind the /api/alerts route (the action group\'s Azure Function receiver).')
-param alertFunctionName string = 'alerts'
+@description('Name of the function behind the /api/alerts route (src/functions/http-alerts.ts registers it as Alerts); the action group\'s Azure Function receiver names it.')
+param alertFunctionName string = 'Alerts'
 
 @description('How often the alert rule runs and the window it looks back over.')
 @allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT1H'])
@@ -156,6 +161,7 @@ var settings appSettingValues = {
   killSwitch: killSwitch ? 'true' : 'false'
   pollIntervalSeconds: string(pollIntervalSeconds)
   operationTimeoutMinutes: string(operationTimeoutMinutes)
+  approvalTimeoutHours: string(approvalTimeoutHours)
 }
 
 // ---------- Resources ----------

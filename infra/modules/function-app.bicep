@@ -130,6 +130,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'KILL_SWITCH', value: settings.killSwitch }
         { name: 'POLL_INTERVAL_SECONDS', value: settings.pollIntervalSeconds }
         { name: 'OPERATION_TIMEOUT_MINUTES', value: settings.operationTimeoutMinutes }
+        { name: 'APPROVAL_TIMEOUT_HOURS', value: settings.approvalTimeoutHours }
       ]
     }
   }

@@ -29,14 +29,12 @@ param alertEvaluationFrequency string
 @maxValue(4)
 param alertSeverity int
 
-var rcmProvider = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'
-
 // 1128 (grace period over, no license server) and 1130 (no license server specified) are classic events in the
 // System log; 1068 (licensing mode not configured) and 1069 (grace period over and mode not configured) go to the
-// RemoteConnectionManager Admin channel. azure-facts §7.2, §9.3.
+// RemoteConnectionManager Admin channel. Form: <channel>!<XPath>. azure-facts §7.2, §9.3.
 var xPathQueries = [
-  'System!*[System[Provider[@Name=\'${rcmProvider}\'] and (EventID=1128 or EventID=1130)]]'
-  '${rcmProvider}/Admin!*[System[(EventID=1068 or EventID=1069)]]'
+  'System!*[System[Provider[@Name=\'Microsoft-Windows-TerminalServices-RemoteConnectionManager\'] and (EventID=1128 or EventID=1130)]]'
+  'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin!*[System[(EventID=1068 or EventID=1069)]]'
 ]
 
 // One row per event; the alert counts rows per VM (_ResourceId, Computer), so each VM fires its own alert and its

@@ -29,6 +29,8 @@ type appSettingValues = {
   pollIntervalSeconds: string
   @description('OPERATION_TIMEOUT_MINUTES: longest wait for one operation.')
   operationTimeoutMinutes: string
+  @description('APPROVAL_TIMEOUT_HOURS: how long a run waits for approval.')
+  approvalTimeoutHours: string
 }
 
 @export()
