@@ -32,6 +32,8 @@ export interface RunLedgerOptions {
   credential: TokenCredential;
   /** Extra CA to trust (PEM), for a local emulator with a self-signed certificate. */
   tlsCaPem?: string;
+  /** The SDK's retries of throttled, failed and unreachable requests (default 3, with backoff). */
+  maxRetries?: number;
 }
 
 const DEFAULT_LIMIT = 100;
@@ -59,6 +61,7 @@ export function createRunLedger(options: RunLedgerOptions): RunLedger {
   }
   const client = new TableClient(endpoint, options.tableName, options.credential, {
     ...(options.tlsCaPem === undefined ? {} : { tlsOptions: { ca: options.tlsCaPem } }),
+    ...(options.maxRetries === undefined ? {} : { retryOptions: { maxRetries: options.maxRetries } }),
   });
 
   async function readRun(partitionKey: string, rowKey: string): Promise<RunRecord | undefined> {
