@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { ArmError } from "./errors";
+import { headerValue } from "./http";
+
+/**
+ * Bearer tokens. The simulator's managed-identity endpoint (or its in-process credential) issues opaque tokens
+ * for a resource; ARM and Logs accept only tokens they issued, for their audience, not yet expired (real time:
+ * token lifetimes are the client's business and do not follow a virtual clock).
+ */
+
+export const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
+export const LOGS_AUDIENCES = ["https://api.loganalytics.io"];
+
+const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
+
+interface IssuedToken {
+  resource: string;
+  expiresOnMs: number;
+}
+
+export interface AccessTokenLike {
+  token: string;
+  expiresOnTimestamp: number;
+}
+
+/** A TokenCredential (structurally, as @azure/core-auth defines it) that gets tokens straight from the simulator. */
+export interface SimulatorTokenCredential {
+  getToken(scopes: string | string[]): Promise<AccessTokenLike>;
+}
+
+export class TokenIssuer {
+  private readonly tokens = new Map<string, IssuedToken>();
+
+  issue(resource: string): AccessTokenLike {
+    const token = `simtok.${randomBytes(24).toString("base64url")}`;
+    const expiresOnMs = Date.now() + TOKEN_LIFETIME_MS;
+    this.tokens.set(token, { resource: normaliseResource(resource), expiresOnMs });
+    return { token, expiresOnTimestamp: expiresOnMs };
+  }
+
+  credential(): SimulatorTokenCredential {
+    return {
+      getToken: async (scopes) => {
+        const scope = Array.isArray(scopes) ? scopes[0] : scopes;
+        if (!scope) throw new Error("getToken needs a scope");
+        return this.issue(scope);
+      },
+    };
+  }
+
+  /** Throws the 401 that ARM (or Logs) answers when the Authorization header is missing or not acceptable. */
+  authorize(headers: IncomingHttpHeaders, audiences: string[]): void {
+    const header = headerValue(headers, "authorization");
+    if (!header) throw unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.");
+    const issued = this.tokens.get(match[1] as string);
+    if (!issued) throw unauthorized("InvalidAuthenticationToken", "The access token is invalid.");
+    const now = Date.now();
+    if (issued.expiresOnMs <= now) {
+      throw unauthorized(
+        "ExpiredAuthenticationToken",
+        `The access token expiry UTC time '${new Date(issued.expiresOnMs).toISOString()}' is earlier than current UTC time '${new Date(now).toISOString()}'.`,
+      );
+    }
+    if (!audiences.includes(issued.resource)) {
+      const allowed = audiences.flatMap((a) => [`'${a}/'`, `'${a}'`]).join(",");
+      throw unauthorized(
+        "InvalidAuthenticationTokenAudience",
+        `The access token has been obtained for wrong audience or resource '${issued.resource}'. It should exactly match with one of the allowed audiences ${allowed}.`,
+      );
+    }
+  }
+}
+
+/** "https://management.azure.com/.default" and "https://management.azure.com/" name the same resource. */
+export function normaliseResource(resourceOrScope: string): string {
+  return resourceOrScope.replace(/\/\.default$/, "").replace(/\/+$/, "").toLowerCase();
+}
+
+function unauthorized(code: string, message: string): ArmError {
+  return new ArmError(401, code, message, {
+    headers: {
+      "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+    },
+  });
+}

@@ -1,0 +1,74 @@
+import type { GuestRuntime } from "../guest/guest-state";
+import { resourceNotFound } from "./errors";
+import type { FaultSet, FaultTarget } from "./faults";
+import { apiVersionOf, type SimRequest, type SimResponse } from "./http";
+import { canonicalId, diskResourceId, snapshotResourceId, vmResourceId } from "./ids";
+import type { AzureState, SimDisk, SimSnapshot, SimVm } from "./model";
+import { type OperationRegistry, operationUrls, type SimOperation } from "./operations";
+import type { ResolvedOptions } from "./options";
+
+/** Everything a handler may use. */
+export interface SimContext {
+  state: AzureState;
+  ops: OperationRegistry;
+  options: ResolvedOptions;
+  faults: FaultSet;
+  runtime: GuestRuntime;
+  /** Keeps track of work that finishes after the answer (Run Command scripts), so stop() can wait for it. */
+  background(work: Promise<unknown>): void;
+}
+
+export type Params = Record<string, string>;
+
+export type Handler = (ctx: SimContext, req: SimRequest, params: Params) => SimResponse | Promise<SimResponse>;
+
+export function findVm(ctx: SimContext, params: Params): SimVm {
+  const sub = params.sub as string;
+  const rg = params.rg as string;
+  const name = params.vm as string;
+  ctx.state.requireGroup(sub, rg);
+  const vm = ctx.state.vms.get(canonicalId(vmResourceId(sub, rg, name)));
+  if (!vm) throw resourceNotFound("Microsoft.Compute/virtualMachines", name, rg);
+  return vm;
+}
+
+export function findSnapshot(ctx: SimContext, params: Params): SimSnapshot | undefined {
+  ctx.state.requireGroup(params.sub as string, params.rg as string);
+  return ctx.state.snapshots.get(canonicalId(snapshotResourceId(params.sub as string, params.rg as string, params.snapshot as string)));
+}
+
+export function findDisk(ctx: SimContext, params: Params): SimDisk | undefined {
+  ctx.state.requireGroup(params.sub as string, params.rg as string);
+  const disk = ctx.state.disks.get(canonicalId(diskResourceId(params.sub as string, params.rg as string, params.disk as string)));
+  return disk?.managed ? disk : undefined;
+}
+
+export function noteVm(req: SimRequest, vm: SimVm): void {
+  req.note.vmId = vm.key;
+  req.note.vmName = vm.name;
+}
+
+/** Headers that start polling: Azure-AsyncOperation always, Location unless told otherwise, and Retry-After. */
+export function lroHeaders(ctx: SimContext, req: SimRequest, op: SimOperation, withLocation = true): Record<string, string> {
+  const urls = operationUrls(op, req.host, apiVersionOf(req));
+  const headers: Record<string, string> = {
+    "Azure-AsyncOperation": urls.asyncOperation,
+    "Retry-After": String(ctx.options.retryAfterSeconds),
+  };
+  if (withLocation) headers.Location = urls.location;
+  req.note.operationId = op.id;
+  return headers;
+}
+
+/** 202 Accepted with no body: how Compute answers POST actions. */
+export function acceptedAction(ctx: SimContext, req: SimRequest, op: SimOperation): SimResponse {
+  return { status: 202, headers: lroHeaders(ctx, req, op) };
+}
+
+/** What fault rules match against for this request. */
+export function faultTarget(req: SimRequest): FaultTarget {
+  const target: FaultTarget = { operation: req.operation, method: req.method };
+  if (req.note.vmName !== undefined) target.vmName = req.note.vmName;
+  if (req.note.script !== undefined) target.script = req.note.script;
+  return target;
+}

@@ -1,0 +1,122 @@
+import { faultTarget, findDisk, type Handler, lroHeaders } from "../context";
+import { resolveCopySource } from "../copy-source";
+import { ArmError, resourceNotFound } from "../errors";
+import { json, jsonBody, page } from "../http";
+import { canonicalId, diskResourceId, newGuid, normaliseLocation } from "../ids";
+import type { SimDisk } from "../model";
+import { renderDisk } from "../render-disk";
+import { isRecord } from "../validate";
+import { readTags } from "./snapshots";
+
+/** Managed disks: GET, PUT (create by copying a snapshot or disk; LRO), DELETE (unattached only), list. */
+
+export const putDisk: Handler = (ctx, req, params) => {
+  const sub = params.sub as string;
+  const rg = params.rg as string;
+  const name = params.disk as string;
+  ctx.state.requireGroup(sub, rg);
+  req.note.stateChanging = true;
+  const body = jsonBody(req);
+  if (typeof body.location !== "string" || body.location === "") {
+    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  }
+  const properties = isRecord(body.properties) ? body.properties : {};
+  const tags = readTags(body.tags);
+  const id = diskResourceId(sub, rg, name);
+  const key = canonicalId(id);
+  req.note.resourceId = key;
+  const existing = ctx.state.disks.get(key);
+  if (existing && !existing.managed) throw new ArmError(409, "Conflict", `'${name}' is an unmanaged disk.`);
+  const { source, creationData } = resolveCopySource(ctx.state, properties, sub, body.location);
+  const generation = properties.hyperVGeneration;
+  if (generation !== undefined && generation !== "V1" && generation !== "V2") {
+    throw new ArmError(400, "InvalidParameter", "hyperVGeneration must be V1 or V2.", { target: "hyperVGeneration" });
+  }
+  const skuName = isRecord(body.sku) && typeof body.sku.name === "string" ? body.sku.name : undefined;
+
+  let disk: SimDisk;
+  if (existing) {
+    if (canonicalId(existing.creationData.sourceResourceId ?? "") !== source.key) {
+      throw new ArmError(409, "PropertyChangeNotAllowed", "Changing property 'sourceResourceId' is not allowed.", { target: "sourceResourceId" });
+    }
+    disk = existing;
+    disk.tags = tags ?? disk.tags;
+    disk.provisioningState = "Updating";
+  } else {
+    disk = {
+      id,
+      key,
+      subscriptionId: sub,
+      resourceGroup: rg,
+      name,
+      location: normaliseLocation(body.location),
+      managed: true,
+      ephemeral: false,
+      hyperVGeneration: (generation as "V1" | "V2" | undefined) ?? source.hyperVGeneration,
+      sizeGB: typeof properties.diskSizeGB === "number" ? properties.diskSizeGB : source.sizeGB,
+      skuName: skuName ?? source.skuName ?? "Premium_LRS",
+      tags: tags ?? {},
+      creationData,
+      uniqueId: newGuid(),
+      timeCreated: ctx.options.clock().toISOString(),
+      provisioningState: "Updating",
+      guest: source.guest,
+    };
+    ctx.state.disks.set(key, disk);
+  }
+  const created = disk;
+  const target = faultTarget(req);
+  const failure = ctx.faults.takeLroFailure(target);
+  const op = ctx.ops.create({
+    kind: "disk",
+    operation: req.operation,
+    subscriptionId: sub,
+    location: created.location,
+    resourceKey: key,
+    neverFinishes: !failure && ctx.faults.takeFlag(target, "neverFinishes"),
+    outcome: failure ? { ok: false, error: failure } : { ok: true },
+    onComplete: (done) => {
+      created.provisioningState = done.status === "Succeeded" ? "Succeeded" : "Failed";
+    },
+    resultBody: () => renderDisk(ctx.state, created),
+  });
+  return { status: 202, headers: lroHeaders(ctx, req, op), body: renderDisk(ctx.state, created) };
+};
+
+export const getDisk: Handler = (ctx, req, params) => {
+  const disk = findDisk(ctx, params);
+  if (!disk) throw resourceNotFound("Microsoft.Compute/disks", params.disk as string, params.rg as string);
+  req.note.resourceId = disk.key;
+  for (const op of ctx.ops.inProgressFor(disk.key)) ctx.ops.observe(op);
+  return json(200, renderDisk(ctx.state, disk));
+};
+
+export const deleteDisk: Handler = (ctx, req, params) => {
+  req.note.stateChanging = true;
+  const disk = findDisk(ctx, params);
+  if (!disk) return { status: 204 };
+  req.note.resourceId = disk.key;
+  const holder = ctx.state.vmUsingDisk(disk.key);
+  if (holder) throw new ArmError(409, "OperationNotAllowed", `Disk ${disk.name} is attached to VM ${holder.id}.`);
+  ctx.state.disks.delete(disk.key);
+  const op = ctx.ops.create({
+    kind: "disk",
+    operation: req.operation,
+    subscriptionId: disk.subscriptionId,
+    location: disk.location,
+    resourceKey: disk.key,
+    outcome: { ok: true },
+  });
+  return { status: 202, headers: lroHeaders(ctx, req, op) };
+};
+
+export const listDisks: Handler = (ctx, req, params) => {
+  const sub = (params.sub as string).toLowerCase();
+  const rg = params.rg?.toLowerCase();
+  ctx.state.requireGroup(sub, params.rg);
+  const items = [...ctx.state.disks.values()]
+    .filter((d) => d.managed && d.subscriptionId.toLowerCase() === sub && (rg === undefined || d.resourceGroup.toLowerCase() === rg))
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((d) => renderDisk(ctx.state, d));
+  return json(200, page(req, items, ctx.options.listPageSize));
+};

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import type { Handler, SimContext } from "../context";
+import { ArmError } from "../errors";
+import type { SimRequest } from "../http";
+import { canonicalId } from "../ids";
+import { EVENT_COLUMNS, type EventSource, eventRows, parseTimespan, readsEventTable } from "../logs-query";
+import type { SimVm } from "../model";
+import { isRecord } from "../validate";
+
+/** Log Analytics query API: workspace-centric and resource-centric POST .../query. */
+
+export const queryWorkspace: Handler = (ctx, req, params) => {
+  const workspaceIds = [params.workspaceId as string];
+  const body = queryBody(req);
+  if (Array.isArray(body.workspaces)) for (const w of body.workspaces) if (typeof w === "string") workspaceIds.push(w);
+  const vms: SimVm[] = [];
+  for (const id of workspaceIds) {
+    const key = id.toLowerCase();
+    if (!ctx.state.workspaces.has(key)) throw logsError(404, "WorkspaceNotFoundError", `The workspace '${id}' could not be found.`);
+    for (const vm of ctx.state.vms.values()) if (vm.workspaceId === key && !vms.includes(vm)) vms.push(vm);
+  }
+  return answer(ctx, vms, body);
+};
+
+export const queryResource: Handler = (ctx, req, params) => {
+  const scope = canonicalId(`/${params.resourceId as string}`);
+  const body = queryBody(req);
+  const vms = [...ctx.state.vms.values()].filter((vm) => vm.key === scope || vm.key.startsWith(`${scope}/`));
+  const knownScope = /^\/subscriptions\/[^/]+(\/resourcegroups\/[^/]+)?$/.test(scope);
+  if (vms.length === 0 && !knownScope) throw logsError(404, "ResourceNotFoundError", `The resource '${params.resourceId}' could not be found.`);
+  if (knownScope) {
+    try {
+      const [, , sub, , rg] = scope.split("/");
+      ctx.state.requireGroup(sub as string, rg);
+    } catch {
+      throw logsError(404, "ResourceNotFoundError", `The resource '${params.resourceId}' could not be found.`);
+    }
+  }
+  return answer(ctx, vms.filter((vm) => vm.workspaceId !== undefined), body);
+};
+
+function queryBody(req: SimRequest): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(req.rawBody);
+  } catch {
+    throw logsError(400, "BadArgumentError", "The request body is not valid JSON.");
+  }
+  if (!isRecord(body) || typeof body.query !== "string" || body.query.trim() === "") {
+    throw logsError(400, "BadArgumentError", "The request had some invalid properties: 'query' is required.");
+  }
+  return body;
+}
+
+function answer(ctx: SimContext, vms: SimVm[], body: Record<string, unknown>) {
+  const query = body.query as string;
+  if (!readsEventTable(query)) {
+    throw logsError(400, "BadArgumentError", "The simulator answers queries on the Event table only (the query must start with 'Event').");
+  }
+  const now = ctx.options.clock();
+  let window;
+  if (body.timespan !== undefined) {
+    window = typeof body.timespan === "string" ? parseTimespan(body.timespan, now) : undefined;
+    if (!window) throw logsError(400, "BadArgumentError", `The timespan '${String(body.timespan)}' is not a valid ISO 8601 duration or interval.`);
+  }
+  const sources: EventSource[] = vms.map((vm) => {
+    const guest = ctx.state.guestOf(vm);
+    return { computerName: guest.computerName, resourceId: vm.key, events: guest.events };
+  });
+  return {
+    status: 200,
+    body: { tables: [{ name: "PrimaryResult", columns: EVENT_COLUMNS.map((c) => ({ ...c })), rows: eventRows(sources, query, window, now) }] },
+  };
+}
+
+/** Log Analytics' own error shape: code, message, correlationId, innererror. */
+function logsError(status: number, code: string, message: string): ArmError {
+  return new LogsError(status, code, message);
+}
+
+class LogsError extends ArmError {
+  override toBody(): { error: Record<string, unknown> } {
+    return { error: { message: this.message, code: this.code, correlationId: randomUUID(), innererror: { code: this.code, message: this.message } } };
+  }
+}

@@ -1,0 +1,30 @@
+import type { TokenIssuer } from "../auth";
+import type { SimRequest, SimResponse } from "../http";
+import { headerValue } from "../http";
+
+/**
+ * The App Service managed-identity endpoint (api-version 2019-08-01) that ManagedIdentityCredential calls when
+ * IDENTITY_ENDPOINT and IDENTITY_HEADER are set: GET ?api-version=2019-08-01&resource=... with X-IDENTITY-HEADER.
+ */
+export function msiToken(issuer: TokenIssuer, secret: string, req: SimRequest): SimResponse {
+  if (headerValue(req.headers, "x-identity-header") !== secret) {
+    return { status: 401, body: { statusCode: 401, message: "The X-IDENTITY-HEADER header is missing or does not match." } };
+  }
+  const resource = req.url.searchParams.get("resource");
+  if (!resource) return { status: 400, body: { statusCode: 400, message: "The 'resource' query parameter is required." } };
+  const apiVersion = req.url.searchParams.get("api-version");
+  if (apiVersion !== "2019-08-01") {
+    return { status: 400, body: { statusCode: 400, message: `Unsupported api-version '${apiVersion ?? ""}'; use 2019-08-01.` } };
+  }
+  const issued = issuer.issue(resource);
+  return {
+    status: 200,
+    body: {
+      access_token: issued.token,
+      expires_on: String(Math.floor(issued.expiresOnTimestamp / 1000)),
+      resource,
+      token_type: "Bearer",
+      client_id: "00000000-0000-4000-a000-00000000c11e",
+    },
+  };
+}

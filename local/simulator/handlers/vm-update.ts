@@ -1,0 +1,91 @@
+import { findVm, type Handler, lroHeaders, noteVm } from "../context";
+import { ArmError, invalidParameter, resourceNotFound } from "../errors";
+import { jsonBody } from "../http";
+import { canonicalId } from "../ids";
+import type { SimDisk } from "../model";
+import { isRecord } from "../validate";
+import { renderVm } from "../render-vm";
+
+/**
+ * PATCH VM: tags, and the OS-disk swap used for rollback (allowed only while the VM is deallocated).
+ * Answers 200 with the VM (provisioningState Updating) and Azure-AsyncOperation, like Compute.
+ */
+export const updateVm: Handler = (ctx, req, params) => {
+  const vm = findVm(ctx, params);
+  noteVm(req, vm);
+  req.note.stateChanging = true;
+  const body = jsonBody(req);
+  const properties = body.properties === undefined ? {} : body.properties;
+  if (!isRecord(properties)) throw invalidParameter("properties", "properties must be an object.");
+  for (const key of Object.keys(properties)) {
+    if (key !== "storageProfile") {
+      throw new ArmError(501, "NotImplementedInSimulator", `The simulator's VM PATCH supports tags and properties.storageProfile.osDisk only, not properties.${key}.`);
+    }
+  }
+  let newDiskKey: string | undefined;
+  const storageProfile = properties.storageProfile;
+  if (storageProfile !== undefined) {
+    if (!isRecord(storageProfile) || Object.keys(storageProfile).some((k) => k !== "osDisk")) {
+      throw new ArmError(501, "NotImplementedInSimulator", "The simulator's VM PATCH supports properties.storageProfile.osDisk only.");
+    }
+    newDiskKey = requestedOsDisk(ctx, vm.name, storageProfile.osDisk);
+  }
+  let tags: Record<string, string> | undefined;
+  if (body.tags !== undefined) {
+    if (!isRecord(body.tags) || !Object.values(body.tags).every((v) => typeof v === "string")) throw invalidParameter("tags", "tags must be an object of strings.");
+    tags = body.tags as Record<string, string>;
+  }
+
+  const current = ctx.state.osDisk(vm);
+  if (newDiskKey !== undefined && newDiskKey !== current.key) {
+    if (vm.powerState !== "deallocated") {
+      throw new ArmError(
+        409,
+        "OperationNotAllowed",
+        `Changing the OS disk of VM '${vm.name}' is not allowed since the VM is ${vm.powerState}. Deallocate the VM before swapping its OS disk.`,
+      );
+    }
+    if (!current.managed) {
+      throw new ArmError(409, "OperationNotAllowed", `VM '${vm.name}' uses an unmanaged OS disk; an OS disk swap needs managed disks.`);
+    }
+    const next = ctx.state.disks.get(newDiskKey) as SimDisk; // requestedOsDisk checked that it exists
+    const holder = ctx.state.vmUsingDisk(next.key);
+    if (holder) throw new ArmError(409, "OperationNotAllowed", `Disk '${next.name}' is already attached to VM '${holder.id}'.`);
+    if (next.location !== vm.location) throw invalidParameter("osDisk.managedDisk.id", `Disk '${next.name}' is in '${next.location}', not in the VM's region '${vm.location}'.`);
+    if (next.ephemeral) throw invalidParameter("osDisk.managedDisk.id", `Disk '${next.name}' is ephemeral and cannot be attached.`);
+    vm.osDiskKey = next.key;
+  }
+  if (tags !== undefined) vm.tags = { ...tags };
+
+  vm.provisioningState = "Updating";
+  const op = ctx.ops.create({
+    kind: "compute",
+    operation: "vm.update",
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    vmKey: vm.key,
+    resourceKey: vm.key,
+    outcome: { ok: true },
+    onComplete: () => {
+      vm.provisioningState = "Succeeded";
+    },
+  });
+  return { status: 200, headers: lroHeaders(ctx, req, op, false), body: renderVm(ctx.state, vm) };
+};
+
+function requestedOsDisk(ctx: Parameters<Handler>[0], vmName: string, osDisk: unknown): string | undefined {
+  if (osDisk === undefined) return undefined;
+  if (!isRecord(osDisk)) throw invalidParameter("osDisk", "osDisk must be an object.");
+  if (osDisk.osType !== undefined && osDisk.osType !== "Windows") {
+    throw new ArmError(409, "PropertyChangeNotAllowed", `Changing property 'osDisk.osType' is not allowed (VM '${vmName}').`);
+  }
+  const managed = osDisk.managedDisk;
+  if (managed === undefined) return undefined;
+  if (!isRecord(managed) || typeof managed.id !== "string") throw invalidParameter("osDisk.managedDisk.id", "osDisk.managedDisk.id must be a disk resource ID.");
+  const key = canonicalId(managed.id);
+  const match = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/disks\/([^/]+)$/.exec(key);
+  if (!match) throw invalidParameter("osDisk.managedDisk.id", `'${managed.id}' is not a managed disk resource ID.`);
+  const disk = ctx.state.disks.get(key);
+  if (!disk || !disk.managed) throw resourceNotFound("Microsoft.Compute/disks", managed.id.split("/").pop() ?? "", match[2] ?? "");
+  return key;
+}

@@ -1,0 +1,215 @@
+import type { GuestState } from "../guest/guest-state";
+import { resourceGroupNotFound, subscriptionNotFound } from "./errors";
+import { canonicalId, diskResourceId, normaliseLocation, stableGuid, vmResourceId } from "./ids";
+import type { Scenario, ScenarioPowerState } from "./scenario";
+
+/** The simulated Azure's resources. Guest state lives on the OS disk, so snapshots and disk swaps carry it. */
+
+export type PowerState = ScenarioPowerState;
+
+export type ResourceProvisioningState = "Succeeded" | "Updating" | "Failed";
+
+export interface SimAgent {
+  ready: boolean;
+  /** Instance-view reads still to answer Not Ready before Ready; null = stays Not Ready. */
+  readsUntilReady: number | null;
+  /** Time of the current agent status. */
+  statusTime: string;
+  /** Last boot (restart or start) in ms: a Ready status after it is dated later than it. */
+  bootedAtMs: number;
+}
+
+export interface SimVm {
+  id: string;
+  key: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  vmId: string;
+  vmSize: string;
+  tags: Record<string, string>;
+  workspaceId?: string;
+  powerState: PowerState;
+  provisioningState: "Succeeded" | "Updating";
+  /** Key of the OS disk in AzureState.disks (managed or not). */
+  osDiskKey: string;
+  agent: SimAgent;
+  /** The Run Command operation in progress on this VM. */
+  runCommandOperationId?: string;
+  timeCreated: string;
+}
+
+export interface SimCreationData {
+  createOption: string;
+  sourceResourceId?: string;
+  sourceUniqueId?: string;
+}
+
+export interface SimDisk {
+  /** ARM ID (unmanaged disks: their VHD URI). */
+  id: string;
+  key: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  managed: boolean;
+  ephemeral: boolean;
+  hyperVGeneration: "V1" | "V2";
+  sizeGB: number;
+  skuName: string;
+  tags: Record<string, string>;
+  creationData: SimCreationData;
+  uniqueId: string;
+  timeCreated: string;
+  provisioningState: ResourceProvisioningState;
+  guest: GuestState;
+}
+
+export interface SimSnapshot {
+  id: string;
+  key: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  incremental: boolean;
+  creationData: SimCreationData;
+  hyperVGeneration: "V1" | "V2";
+  sizeGB: number;
+  uniqueId: string;
+  timeCreated: string;
+  provisioningState: ResourceProvisioningState;
+  /** The guest as it was when the snapshot was taken. */
+  guest: GuestState;
+}
+
+export interface SimWorkspace {
+  workspaceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+}
+
+export class AzureState {
+  readonly vms = new Map<string, SimVm>();
+  readonly disks = new Map<string, SimDisk>();
+  readonly snapshots = new Map<string, SimSnapshot>();
+  readonly workspaces = new Map<string, SimWorkspace>();
+  /** Lower-cased subscription ID -> lower-cased resource group names. */
+  private readonly groups = new Map<string, Set<string>>();
+
+  constructor(scenario: Scenario, now: Date) {
+    const nowIso = now.toISOString();
+    for (const vm of scenario.vms) {
+      this.addGroup(vm.subscriptionId, vm.resourceGroup);
+      const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+      const diskId = vm.osDisk.managed
+        ? diskResourceId(vm.subscriptionId, vm.resourceGroup, vm.osDisk.name)
+        : `https://${vm.name.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 16) || "vm"}disks.blob.core.windows.net/vhds/${vm.osDisk.name}.vhd`;
+      const disk: SimDisk = {
+        id: diskId,
+        key: canonicalId(diskId),
+        subscriptionId: vm.subscriptionId,
+        resourceGroup: vm.resourceGroup,
+        name: vm.osDisk.name,
+        location: normaliseLocation(vm.location),
+        managed: vm.osDisk.managed,
+        ephemeral: vm.osDisk.ephemeral ?? false,
+        hyperVGeneration: vm.osDisk.hyperVGeneration ?? "V2",
+        sizeGB: vm.osDisk.sizeGB ?? 127,
+        skuName: vm.osDisk.storageAccountType ?? "Premium_LRS",
+        tags: {},
+        creationData: { createOption: "FromImage" },
+        uniqueId: stableGuid(`disk:${canonicalId(diskId)}`),
+        timeCreated: nowIso,
+        provisioningState: "Succeeded",
+        guest: structuredClone(vm.guest),
+      };
+      this.disks.set(disk.key, disk);
+      const running = vm.powerState === "running";
+      const simVm: SimVm = {
+        id,
+        key: canonicalId(id),
+        subscriptionId: vm.subscriptionId,
+        resourceGroup: vm.resourceGroup,
+        name: vm.name,
+        location: normaliseLocation(vm.location),
+        vmId: stableGuid(`vm:${canonicalId(id)}`),
+        vmSize: vm.vmSize ?? "Standard_D2s_v5",
+        tags: { ...(vm.tags ?? {}) },
+        powerState: vm.powerState,
+        provisioningState: "Succeeded",
+        osDiskKey: disk.key,
+        agent: {
+          ready: running && vm.agentReady,
+          readsUntilReady: running && vm.agentReady ? 0 : null,
+          statusTime: nowIso,
+          bootedAtMs: Date.parse(vm.guest.bootTime),
+        },
+        timeCreated: nowIso,
+      };
+      if (vm.workspaceId !== undefined) {
+        simVm.workspaceId = vm.workspaceId.toLowerCase();
+        if (!this.workspaces.has(simVm.workspaceId)) {
+          this.workspaces.set(simVm.workspaceId, {
+            workspaceId: simVm.workspaceId,
+            subscriptionId: vm.subscriptionId,
+            resourceGroup: vm.resourceGroup,
+            name: `law-${simVm.workspaceId.slice(0, 8)}`,
+            location: simVm.location,
+          });
+        }
+      }
+      this.vms.set(simVm.key, simVm);
+    }
+    for (const ws of scenario.workspaces ?? []) {
+      this.addGroup(ws.subscriptionId, ws.resourceGroup);
+      const key = ws.workspaceId.toLowerCase();
+      this.workspaces.set(key, {
+        workspaceId: key,
+        subscriptionId: ws.subscriptionId,
+        resourceGroup: ws.resourceGroup,
+        name: ws.name,
+        location: normaliseLocation(ws.location ?? "westeurope"),
+      });
+    }
+  }
+
+  /** Throws ARM's 404 when the subscription or resource group does not exist. */
+  requireGroup(subscriptionId: string, resourceGroup?: string): void {
+    const groups = this.groups.get(subscriptionId.toLowerCase());
+    if (!groups) throw subscriptionNotFound(subscriptionId);
+    if (resourceGroup !== undefined && !groups.has(resourceGroup.toLowerCase())) throw resourceGroupNotFound(resourceGroup);
+  }
+
+  osDisk(vm: SimVm): SimDisk {
+    const disk = this.disks.get(vm.osDiskKey);
+    if (!disk) throw new Error(`simulator state: VM ${vm.id} has no OS disk ${vm.osDiskKey}`);
+    return disk;
+  }
+
+  guestOf(vm: SimVm): GuestState {
+    return this.osDisk(vm).guest;
+  }
+
+  setGuestOf(vm: SimVm, guest: GuestState): void {
+    this.osDisk(vm).guest = guest;
+  }
+
+  /** The VM whose OS disk this is, if any. */
+  vmUsingDisk(diskKey: string): SimVm | undefined {
+    for (const vm of this.vms.values()) if (vm.osDiskKey === diskKey) return vm;
+    return undefined;
+  }
+
+  private addGroup(subscriptionId: string, resourceGroup: string): void {
+    const sub = subscriptionId.toLowerCase();
+    const set = this.groups.get(sub) ?? new Set<string>();
+    set.add(resourceGroup.toLowerCase());
+    this.groups.set(sub, set);
+  }
+}

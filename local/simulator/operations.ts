@@ -1,0 +1,122 @@
+import { newGuid } from "./ids";
+import type { LroStatus } from "./request-log";
+
+/**
+ * Azure async operations (LROs). An operation reports its terminal status only when its work is done and it has
+ * been observed (polled, or its resource read) more than `pollsUntilDone` times; an operation nobody polls stays
+ * InProgress, like a status nobody looks at.
+ */
+
+export type OperationOutcome =
+  | { ok: true; /** Body of the final Location (monitor) answer. */ result?: unknown; /** `properties` of the status body. */ properties?: unknown }
+  | { ok: false; error: { code: string; message: string } };
+
+export interface SimOperation {
+  id: string;
+  /** "compute": .../operations/{id}; "disk": .../DiskOperations/{id}. */
+  kind: "compute" | "disk";
+  /** The request-log operation that started it, e.g. "vm.restart". */
+  operation: string;
+  subscriptionId: string;
+  location: string;
+  vmKey?: string;
+  resourceKey?: string;
+  script?: string;
+  startTime: string;
+  endTime?: string;
+  status: LroStatus;
+  observed: number;
+  neverFinishes: boolean;
+  /** The outcome once the work is done (a Run Command's script may still be running). */
+  outcome?: OperationOutcome;
+  /** Runs once, when the operation reaches its terminal status. */
+  onComplete?: (op: SimOperation) => void;
+  /** Body of the final Location answer when the outcome carries none (disk operations: the resource). */
+  resultBody?: () => unknown;
+}
+
+export interface NewOperation {
+  kind: "compute" | "disk";
+  operation: string;
+  subscriptionId: string;
+  location: string;
+  vmKey?: string;
+  resourceKey?: string;
+  script?: string;
+  neverFinishes?: boolean;
+  outcome?: OperationOutcome;
+  onComplete?: (op: SimOperation) => void;
+  resultBody?: () => unknown;
+}
+
+export class OperationRegistry {
+  private readonly ops = new Map<string, SimOperation>();
+
+  constructor(
+    private readonly clock: () => Date,
+    private readonly pollsUntilDone: number,
+  ) {}
+
+  create(init: NewOperation): SimOperation {
+    const op: SimOperation = {
+      id: newGuid(),
+      kind: init.kind,
+      operation: init.operation,
+      subscriptionId: init.subscriptionId,
+      location: init.location,
+      startTime: this.clock().toISOString(),
+      status: "InProgress",
+      observed: 0,
+      neverFinishes: init.neverFinishes ?? false,
+    };
+    if (init.vmKey !== undefined) op.vmKey = init.vmKey;
+    if (init.resourceKey !== undefined) op.resourceKey = init.resourceKey;
+    if (init.script !== undefined) op.script = init.script;
+    if (init.outcome !== undefined) op.outcome = init.outcome;
+    if (init.onComplete !== undefined) op.onComplete = init.onComplete;
+    if (init.resultBody !== undefined) op.resultBody = init.resultBody;
+    this.ops.set(op.id.toLowerCase(), op);
+    return op;
+  }
+
+  get(id: string): SimOperation | undefined {
+    return this.ops.get(id.toLowerCase());
+  }
+
+  /** Records the end of the operation's work; the status turns terminal at a later observation. */
+  finishWork(op: SimOperation, outcome: OperationOutcome): void {
+    if (op.outcome === undefined) op.outcome = outcome;
+  }
+
+  /** One poll of the operation (or read of its resource): may turn it terminal. */
+  observe(op: SimOperation): LroStatus {
+    if (op.status !== "InProgress") return op.status;
+    op.observed += 1;
+    if (!op.neverFinishes && op.outcome !== undefined && op.observed > this.pollsUntilDone) this.complete(op);
+    return op.status;
+  }
+
+  /** Operations in progress on a resource (canonical key). */
+  inProgressFor(resourceKey: string): SimOperation[] {
+    return [...this.ops.values()].filter((op) => op.status === "InProgress" && op.resourceKey === resourceKey);
+  }
+
+  private complete(op: SimOperation): void {
+    const outcome = op.outcome as OperationOutcome;
+    op.status = outcome.ok ? "Succeeded" : "Failed";
+    op.endTime = this.clock().toISOString();
+    op.onComplete?.(op);
+  }
+}
+
+/** `Azure-AsyncOperation` and `Location` URLs on the host the client used. */
+export function operationUrls(op: SimOperation, host: string, apiVersion: string): { asyncOperation: string; location: string } {
+  const segment = op.kind === "disk" ? "DiskOperations" : "operations";
+  const base = `https://${host}/subscriptions/${op.subscriptionId}/providers/Microsoft.Compute/locations/${op.location}/${segment}/${op.id}`;
+  const p = newGuid();
+  const version = encodeURIComponent(apiVersion);
+  return {
+    asyncOperation: `${base}?p=${p}&api-version=${version}`,
+    location: `${base}?p=${p}&monitor=true&api-version=${version}`,
+  };
+}

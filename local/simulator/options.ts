@@ -1,0 +1,61 @@
+import type { GuestRuntime } from "../guest/guest-state";
+import type { Scenario } from "./scenario";
+import type { ThrottlingOptions } from "./throttling";
+
+export interface SimulatorOptions {
+  /** What exists at start; see docs/simulator.md. Validated (throws ScenarioError). */
+  scenario: Scenario;
+  /** Runs the Run Command scripts and reboots; the simulator knows no script semantics. */
+  guestRuntime: GuestRuntime;
+  /** The simulator's notion of now (operation times, agent status times, log queries, throttling refill). */
+  clock?: () => Date;
+  /** How many polls of an operation answer InProgress before it reports its terminal state. Default 1. */
+  pollsUntilDone?: number;
+  /** Retry-After (seconds) on 202s and InProgress polls. Default 0 (clients then use their own interval). */
+  retryAfterSeconds?: number;
+  /** Instance-view reads after a restart or start that still show the agent Not Ready. Default 1. */
+  agentReadyAfterPolls?: number;
+  /** Delay before every answer. Default 0. */
+  latencyMs?: number;
+  /** Items per page in list answers (the rest follows through nextLink). Default 50. */
+  listPageSize?: number;
+  /** Token-bucket throttling per ARM and Compute rules. Off unless `enabled: true`. */
+  throttling?: ThrottlingOptions;
+  /** Port for the HTTPS endpoint; default 0 (a free port). */
+  port?: number;
+}
+
+export interface ResolvedOptions {
+  clock: () => Date;
+  pollsUntilDone: number;
+  retryAfterSeconds: number;
+  agentReadyAfterPolls: number;
+  latencyMs: number;
+  listPageSize: number;
+  port: number;
+}
+
+/** Timings closer to real Azure, for demos and rehearsals (tests keep the fast defaults). */
+export const REALISTIC_TIMINGS = {
+  pollsUntilDone: 3,
+  retryAfterSeconds: 10,
+  agentReadyAfterPolls: 3,
+  latencyMs: 40,
+} as const satisfies Partial<SimulatorOptions>;
+
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    clock: options.clock ?? (() => new Date()),
+    pollsUntilDone: options.pollsUntilDone ?? 1,
+    retryAfterSeconds: options.retryAfterSeconds ?? 0,
+    agentReadyAfterPolls: options.agentReadyAfterPolls ?? 1,
+    latencyMs: options.latencyMs ?? 0,
+    listPageSize: options.listPageSize ?? 50,
+    port: options.port ?? 0,
+  };
+  for (const key of ["pollsUntilDone", "retryAfterSeconds", "agentReadyAfterPolls", "latencyMs", "port"] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new TypeError(`simulator option ${key} must be a non-negative integer`);
+  }
+  if (!Number.isInteger(resolved.listPageSize) || resolved.listPageSize < 1) throw new TypeError("simulator option listPageSize must be a positive integer");
+  return resolved;
+}

@@ -1,0 +1,180 @@
+import { readFileSync } from "node:fs";
+import type { GuestState } from "../guest/guest-state";
+import { ScenarioError } from "./errors";
+import { validateGuestState } from "./guest-validation";
+import { GUID_PATTERN } from "./ids";
+import { isRecord, optionalBoolean, optionalNumber, optionalString, requireString, stringRecord } from "./validate";
+
+/** What the simulated Azure holds at start. JSON-serialisable; docs/simulator.md describes every field. */
+export interface Scenario {
+  vms: ScenarioVm[];
+  /** Log Analytics workspaces. A workspace a VM names but this list omits is created with default names. */
+  workspaces?: ScenarioWorkspace[];
+}
+
+export type ScenarioPowerState = "running" | "deallocated" | "stopped";
+
+export interface ScenarioVm {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  /** Region, e.g. "westeurope" (ARM spelling; "West Europe" is accepted and compared without spaces). */
+  location: string;
+  powerState: ScenarioPowerState;
+  /** false: the VM agent is Not Ready and stays so until a restart or start brings it back. */
+  agentReady: boolean;
+  /** Default "Standard_D2s_v5". */
+  vmSize?: string;
+  osDisk: ScenarioOsDisk;
+  tags?: Record<string, string>;
+  /** Customer ID (GUID) of the Log Analytics workspace that receives this VM's Event rows. */
+  workspaceId?: string;
+  guest: GuestState;
+}
+
+export interface ScenarioOsDisk {
+  name: string;
+  /** false: an unmanaged VHD in a storage account (no disk resource, no ARM snapshot possible). */
+  managed: boolean;
+  /** true: an ephemeral OS disk (diffDiskSettings Local), which cannot be snapshotted. */
+  ephemeral?: boolean;
+  hyperVGeneration?: "V1" | "V2";
+  /** Default 127. */
+  sizeGB?: number;
+  /** Default "Premium_LRS". */
+  storageAccountType?: string;
+}
+
+export interface ScenarioWorkspace {
+  workspaceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+}
+
+const POWER_STATES: readonly ScenarioPowerState[] = ["running", "deallocated", "stopped"];
+
+/** Checks a scenario object; throws ScenarioError naming the first bad field. Returns it typed. */
+export function validateScenario(value: unknown): Scenario {
+  if (!isRecord(value)) throw new ScenarioError("(root)", "must be an object");
+  if (!Array.isArray(value.vms)) throw new ScenarioError("vms", "must be an array");
+  const vms = value.vms.map((vm, i) => validateVm(vm, `vms[${i}]`));
+  const seen = new Set<string>();
+  vms.forEach((vm, i) => {
+    const key = `${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`.toLowerCase();
+    if (seen.has(key)) throw new ScenarioError(`vms[${i}].name`, `duplicate VM '${vm.name}' in resource group '${vm.resourceGroup}'`);
+    seen.add(key);
+  });
+  const disks = new Set<string>();
+  vms.forEach((vm, i) => {
+    const key = `${vm.subscriptionId}/${vm.resourceGroup}/${vm.osDisk.name}`.toLowerCase();
+    if (disks.has(key)) throw new ScenarioError(`vms[${i}].osDisk.name`, `disk '${vm.osDisk.name}' is already the OS disk of another VM`);
+    disks.add(key);
+  });
+  let workspaces: ScenarioWorkspace[] | undefined;
+  if (value.workspaces !== undefined) {
+    if (!Array.isArray(value.workspaces)) throw new ScenarioError("workspaces", "must be an array when present");
+    workspaces = value.workspaces.map((ws, i) => validateWorkspace(ws, `workspaces[${i}]`));
+  }
+  return workspaces === undefined ? { vms } : { vms, workspaces };
+}
+
+/** Reads and validates a scenario JSON file; errors name the file and the bad field. */
+export function loadScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ScenarioError("(file)", `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError("(file)", `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return validateScenario(parsed);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ScenarioError(err.field, `${err.message.replace(/^scenario [^:]+: /, "")} (in ${path})`);
+    throw err;
+  }
+}
+
+function validateVm(value: unknown, at: string): ScenarioVm {
+  if (!isRecord(value)) throw new ScenarioError(at, "must be an object");
+  const subscriptionId = requireString(value, "subscriptionId", at);
+  if (!GUID_PATTERN.test(subscriptionId)) throw new ScenarioError(`${at}.subscriptionId`, "must be a GUID");
+  const resourceGroup = requireString(value, "resourceGroup", at);
+  if (!/^[-\w.()]{0,89}[-\w()]$/.test(resourceGroup)) throw new ScenarioError(`${at}.resourceGroup`, "is not a valid resource group name");
+  const name = requireString(value, "name", at);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) throw new ScenarioError(`${at}.name`, "is not a valid VM name");
+  const location = requireString(value, "location", at);
+  const powerState = requireString(value, "powerState", at);
+  if (!POWER_STATES.includes(powerState as ScenarioPowerState)) {
+    throw new ScenarioError(`${at}.powerState`, `must be one of ${POWER_STATES.join(", ")}`);
+  }
+  const agentReady = value.agentReady;
+  if (typeof agentReady !== "boolean") throw new ScenarioError(`${at}.agentReady`, "must be true or false");
+  const vmSize = optionalString(value, "vmSize", at);
+  const workspaceId = optionalString(value, "workspaceId", at);
+  if (workspaceId !== undefined && !GUID_PATTERN.test(workspaceId)) throw new ScenarioError(`${at}.workspaceId`, "must be a GUID");
+  const tags = value.tags === undefined ? undefined : stringRecord(value.tags, `${at}.tags`);
+  const vm: ScenarioVm = {
+    subscriptionId,
+    resourceGroup,
+    name,
+    location,
+    powerState: powerState as ScenarioPowerState,
+    agentReady,
+    osDisk: validateOsDisk(value.osDisk, `${at}.osDisk`),
+    guest: validateGuestState(value.guest, `${at}.guest`),
+  };
+  if (vmSize !== undefined) vm.vmSize = vmSize;
+  if (tags !== undefined) vm.tags = tags;
+  if (workspaceId !== undefined) vm.workspaceId = workspaceId;
+  return vm;
+}
+
+function validateOsDisk(value: unknown, at: string): ScenarioOsDisk {
+  if (!isRecord(value)) throw new ScenarioError(at, "must be an object");
+  const name = requireString(value, "name", at);
+  if (typeof value.managed !== "boolean") throw new ScenarioError(`${at}.managed`, "must be true or false");
+  const disk: ScenarioOsDisk = { name, managed: value.managed };
+  const ephemeral = optionalBoolean(value, "ephemeral", at);
+  if (ephemeral !== undefined) {
+    if (ephemeral && !value.managed) throw new ScenarioError(`${at}.ephemeral`, "an ephemeral OS disk must be managed");
+    disk.ephemeral = ephemeral;
+  }
+  const generation = optionalString(value, "hyperVGeneration", at);
+  if (generation !== undefined) {
+    if (generation !== "V1" && generation !== "V2") throw new ScenarioError(`${at}.hyperVGeneration`, 'must be "V1" or "V2"');
+    disk.hyperVGeneration = generation;
+  }
+  const sizeGB = optionalNumber(value, "sizeGB", at);
+  if (sizeGB !== undefined) {
+    if (!Number.isInteger(sizeGB) || sizeGB < 1) throw new ScenarioError(`${at}.sizeGB`, "must be a positive integer");
+    disk.sizeGB = sizeGB;
+  }
+  const sku = optionalString(value, "storageAccountType", at);
+  if (sku !== undefined) disk.storageAccountType = sku;
+  return disk;
+}
+
+function validateWorkspace(value: unknown, at: string): ScenarioWorkspace {
+  if (!isRecord(value)) throw new ScenarioError(at, "must be an object");
+  const workspaceId = requireString(value, "workspaceId", at);
+  if (!GUID_PATTERN.test(workspaceId)) throw new ScenarioError(`${at}.workspaceId`, "must be a GUID");
+  const subscriptionId = requireString(value, "subscriptionId", at);
+  if (!GUID_PATTERN.test(subscriptionId)) throw new ScenarioError(`${at}.subscriptionId`, "must be a GUID");
+  const ws: ScenarioWorkspace = {
+    workspaceId,
+    subscriptionId,
+    resourceGroup: requireString(value, "resourceGroup", at),
+    name: requireString(value, "name", at),
+  };
+  const location = optionalString(value, "location", at);
+  if (location !== undefined) ws.location = location;
+  return ws;
+}

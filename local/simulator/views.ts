@@ -1,0 +1,99 @@
+import type { GuestState } from "../guest/guest-state";
+import type { AzureState, PowerState, SimDisk, SimSnapshot, SimVm } from "./model";
+
+/** Read-only copies of the simulator's state for tests and the CLI. */
+
+export interface VmView {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  powerState: PowerState;
+  agentReady: boolean;
+  provisioningState: string;
+  osDiskId: string;
+  osDiskName: string;
+  tags: Record<string, string>;
+  workspaceId?: string;
+  runCommandInProgress: boolean;
+}
+
+export interface SnapshotView {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+  incremental: boolean;
+  sourceResourceId?: string;
+  provisioningState: string;
+  timeCreated: string;
+  /** The guest as captured when the snapshot was taken. */
+  guest: GuestState;
+}
+
+export interface DiskView {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+  sourceResourceId?: string;
+  provisioningState: string;
+  /** ID of the VM whose OS disk this is. */
+  attachedTo?: string;
+  guest: GuestState;
+}
+
+export function vmView(state: AzureState, vm: SimVm): VmView {
+  const disk = state.osDisk(vm);
+  const view: VmView = {
+    id: vm.id,
+    subscriptionId: vm.subscriptionId,
+    resourceGroup: vm.resourceGroup,
+    name: vm.name,
+    location: vm.location,
+    powerState: vm.powerState,
+    agentReady: vm.agent.ready && vm.powerState === "running",
+    provisioningState: vm.provisioningState,
+    osDiskId: disk.id,
+    osDiskName: disk.name,
+    tags: { ...vm.tags },
+    runCommandInProgress: vm.runCommandOperationId !== undefined,
+  };
+  if (vm.workspaceId !== undefined) view.workspaceId = vm.workspaceId;
+  return view;
+}
+
+export function snapshotView(snapshot: SimSnapshot): SnapshotView {
+  const view: SnapshotView = {
+    id: snapshot.id,
+    name: snapshot.name,
+    resourceGroup: snapshot.resourceGroup,
+    location: snapshot.location,
+    tags: { ...snapshot.tags },
+    incremental: snapshot.incremental,
+    provisioningState: snapshot.provisioningState,
+    timeCreated: snapshot.timeCreated,
+    guest: structuredClone(snapshot.guest),
+  };
+  if (snapshot.creationData.sourceResourceId !== undefined) view.sourceResourceId = snapshot.creationData.sourceResourceId;
+  return view;
+}
+
+export function diskView(state: AzureState, disk: SimDisk): DiskView {
+  const view: DiskView = {
+    id: disk.id,
+    name: disk.name,
+    resourceGroup: disk.resourceGroup,
+    location: disk.location,
+    tags: { ...disk.tags },
+    provisioningState: disk.provisioningState,
+    guest: structuredClone(disk.guest),
+  };
+  if (disk.creationData.sourceResourceId !== undefined) view.sourceResourceId = disk.creationData.sourceResourceId;
+  const owner = state.vmUsingDisk(disk.key);
+  if (owner) view.attachedTo = owner.id;
+  return view;
+}
