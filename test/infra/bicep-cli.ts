@@ -128,10 +128,17 @@ export const DEPLOYMENT = {
 
 /**
  * `bicep snapshot`: Bicep's own evaluation of main.bicep with a parameter file, as the resources a deployment
- * would create (module outputs and deployment-time references stay as ARM expressions).
+ * would create (module outputs and deployment-time references stay as ARM expressions). `bicepparam` is written to
+ * `<name>.bicepparam` in the copy; without it, the copy's existing `<name>.bicepparam` is used.
  */
-export function snapshot(bicep: string, copy: InfraCopy, name: string, bicepparam: string, env: Record<string, string> = {}): Snapshot {
-  const paramFile = copy.write(`${name}.bicepparam`, bicepparam);
+export function snapshot(
+  bicep: string,
+  copy: InfraCopy,
+  name: string,
+  bicepparam?: string,
+  env: Record<string, string> = {},
+): Snapshot {
+  const paramFile = bicepparam === undefined ? join(copy.dir, `${name}.bicepparam`) : copy.write(`${name}.bicepparam`, bicepparam);
   ok(
     runBicep(
       bicep,

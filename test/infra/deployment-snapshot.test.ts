@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, SETTINGS } from "../../src/config";
+import { parseScope } from "../../src/domain/scope";
+import {
+  allStrings,
+  bicepOrSkip,
+  DEPLOYMENT,
+  InfraCopy,
+  ofType,
+  type PredictedResource,
+  single,
+  type Snapshot,
+  snapshot,
+} from "./bicep-cli";
+import { BUILT_IN_ROLES, FORBIDDEN_ROLES, OS_DISK_RESTORE_ACTIONS, REMEDIATE_ACTIONS } from "./expected-infra";
+
+const bicep = bicepOrSkip();
+
+const SUB_A = "11111111-1111-1111-1111-111111111111";
+const SUB_B = "22222222-2222-2222-2222-222222222222";
+const VM_1 = `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh/providers/Microsoft.Compute/virtualMachines/rdsh-01`;
+const VM_2 = `/subscriptions/${SUB_A}/resourceGroups/rg-hosts/providers/Microsoft.Compute/virtualMachines/rdsh-02`;
+const FLEET_WORKSPACE = `/subscriptions/${SUB_B}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-fleet`;
+
+/** A fleet: a whole subscription and a resource group elsewhere, two monitored VMs, another workspace to sweep. */
+const FLEET = {
+  targetScopes: [`/subscriptions/${SUB_A}`, `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh`],
+  licenseServers: ["rdls01.contoso.com", "10.0.0.4"],
+  monitoredVms: [VM_1, VM_2],
+  sweepWorkspaces: [FLEET_WORKSPACE],
+};
+
+const quoted = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(", ")}]`;
+
+const FLEET_PARAMS = `using 'main.bicep'
+param environmentName = 'fleet'
+param targetScopes = ${quoted(FLEET.targetScopes)}
+param licenseServers = ${quoted(FLEET.licenseServers)}
+param licensingMode = '2'
+param killSwitch = true
+param monitoredVmResourceIds = ${quoted(FLEET.monitoredVms)}
+param sweepWorkspaceResourceIds = ${quoted(FLEET.sweepWorkspaces)}
+`;
+
+const RESTORE_TARGET = `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh`;
+const RESTORE_PARAMS = `using 'main.bicep'
+param environmentName = 'restore'
+param targetScopes = ['${RESTORE_TARGET}']
+param licenseServers = ['rdls01.contoso.com']
+param enableOsDiskRestore = true
+`;
+
+/** What Azure fills in at deployment time for the settings that are not known before it. */
+const RUNTIME_SETTING_VALUES: Record<string, { expression: RegExp; value: string }> = {
+  ARM_ENDPOINT: { expression: /^\[environment\(\)\.resourceManager\]$/, value: "https://management.azure.com/" },
+  MANAGED_IDENTITY_CLIENT_ID: {
+    expression: /^\[reference\('[^']+\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^']+', '[^']+'\)\.clientId\]$/,
+    value: "55555555-5555-5555-5555-555555555555",
+  },
+};
+
+const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split("/").pop()!.toLowerCase();
+
+function appSettings(s: Snapshot): Map<string, string> {
+  const site = single(s.predictedResources, "Microsoft.Web/sites");
+  return new Map((site.properties.siteConfig.appSettings as { name: string; value: string }[]).map((a) => [a.name, a.value]));
+}
+
+/** The app settings as the app will see them, with the deployment-time values filled in. */
+function deployedEnv(s: Snapshot): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of appSettings(s)) {
+    if (!SETTINGS.some((spec) => spec.name === name)) continue;
+    const runtime = RUNTIME_SETTING_VALUES[name];
+    if (value.startsWith("[")) {
+      expect(runtime, `${name} is only known at deployment time: ${value}`).toBeDefined();
+      expect(value).toMatch(runtime!.expression);
+      env[name] = runtime!.value;
+    } else {
+      env[name] = value;
+    }
+  }
+  return env;
+}
+
+function customRoleAssignments(resources: PredictedResource[], roleGuid: string): PredictedResource[] {
+  return ofType(resources, "Microsoft.Authorization/roleAssignments").filter(
+    (a) => roleGuidOf(a.properties.roleDefinitionId) === roleGuid,
+  );
+}
+
+describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep's own evaluation)", () => {
+  let copy: InfraCopy;
+  let fleet: Snapshot;
+  let restore: Snapshot;
+
+  beforeAll(() => {
+    copy = new InfraCopy();
+    fleet = snapshot(bicep!, copy, "fleet", FLEET_PARAMS);
+    restore = snapshot(bicep!, copy, "restore", RESTORE_PARAMS);
+  });
+  afterAll(() => copy?.remove());
+
+  it("evaluates without diagnostics", () => {
+    expect(fleet.diagnostics).toEqual([]);
+    expect(restore.diagnostics).toEqual([]);
+  });
+
+  describe("remediator role", () => {
+    it("without OS-disk restore: exactly the remediate actions, assignable at the targets, no wildcard", () => {
+      const role = single(fleet.predictedResources, "Microsoft.Authorization/roleDefinitions");
+      const permission = role.properties.permissions[0];
+      expect([...permission.actions].sort()).toEqual([...REMEDIATE_ACTIONS].sort());
+      expect(permission.notActions).toEqual([]);
+      expect(permission.dataActions).toEqual([]);
+      expect(allStrings(role.properties.permissions).filter((a) => a.includes("*"))).toEqual([]);
+      expect(role.properties.type).toBe("CustomRole");
+      expect(role.properties.assignableScopes).toEqual(FLEET.targetScopes);
+      expect(role.id.toLowerCase()).toMatch(new RegExp(`^/subscriptions/${SUB_A}/providers/microsoft.authorization/roledefinitions/`));
+    });
+
+    it("with OS-disk restore: the remediate actions plus exactly the restore actions", () => {
+      const role = single(restore.predictedResources, "Microsoft.Authorization/roleDefinitions");
+      const actions = [...role.properties.permissions[0].actions].sort();
+      expect(actions).toEqual([...REMEDIATE_ACTIONS, ...OS_DISK_RESTORE_ACTIONS].sort());
+      expect(role.properties.assignableScopes).toEqual([RESTORE_TARGET]);
+      const withoutRestore = single(fleet.predictedResources, "Microsoft.Authorization/roleDefinitions").properties.permissions[0].actions;
+      for (const action of OS_DISK_RESTORE_ACTIONS) expect(withoutRestore).not.toContain(action);
+    });
+
+    it("is assigned to the app's identity once at each target scope, and nowhere else", () => {
+      const role = single(fleet.predictedResources, "Microsoft.Authorization/roleDefinitions");
+      const assignments = customRoleAssignments(fleet.predictedResources, role.name.toLowerCase());
+      expect(assignments).toHaveLength(FLEET.targetScopes.length);
+      const identity = single(fleet.predictedResources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+      for (const scope of FLEET.targetScopes) {
+        const here = assignments.filter((a) =>
+          a.id.toLowerCase().startsWith(`${scope.toLowerCase()}/providers/microsoft.authorization/roleassignments/`),
+        );
+        expect(here, scope).toHaveLength(1);
+        const subscriptionId = parseScope(scope).subscriptionId;
+        expect(here[0]!.properties.roleDefinitionId.toLowerCase()).toBe(
+          `/subscriptions/${subscriptionId}/providers/microsoft.authorization/roledefinitions/${role.name.toLowerCase()}`,
+        );
+        expect(here[0]!.properties.principalId).toContain(identity.id);
+        expect(here[0]!.properties.principalType).toBe("ServicePrincipal");
+      }
+    });
+
+    it("every role the deployment assigns is the custom role or a narrow data-plane or reader role", () => {
+      const role = single(fleet.predictedResources, "Microsoft.Authorization/roleDefinitions");
+      const allowed = new Set<string>([
+        role.name.toLowerCase(),
+        BUILT_IN_ROLES.storageBlobDataOwner,
+        BUILT_IN_ROLES.storageQueueDataContributor,
+        BUILT_IN_ROLES.storageTableDataContributor,
+        BUILT_IN_ROLES.monitoringMetricsPublisher,
+        BUILT_IN_ROLES.logAnalyticsReader,
+      ]);
+      for (const s of [fleet, restore]) {
+        for (const assignment of ofType(s.predictedResources, "Microsoft.Authorization/roleAssignments")) {
+          const guid = roleGuidOf(assignment.properties.roleDefinitionId);
+          expect(FORBIDDEN_ROLES).not.toContain(guid);
+          if (s === fleet) expect(allowed, assignment.id).toContain(guid);
+        }
+      }
+    });
+  });
+
+  describe("data-plane and reader roles", () => {
+    it("the identity gets blob, queue and table data roles on the app's storage account", () => {
+      const account = single(fleet.predictedResources, "Microsoft.Storage/storageAccounts");
+      const onAccount = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments").filter((a) =>
+        a.id.startsWith(`${account.id}/providers/`),
+      );
+      expect(onAccount.map((a) => roleGuidOf(a.properties.roleDefinitionId)).sort()).toEqual(
+        [BUILT_IN_ROLES.storageBlobDataOwner, BUILT_IN_ROLES.storageQueueDataContributor, BUILT_IN_ROLES.storageTableDataContributor].sort(),
+      );
+    });
+
+    it("Log Analytics Reader on the app's workspace and on every workspace the sweep queries", () => {
+      const own = single(fleet.predictedResources, "Microsoft.OperationalInsights/workspaces");
+      const readers = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments").filter(
+        (a) => roleGuidOf(a.properties.roleDefinitionId) === BUILT_IN_ROLES.logAnalyticsReader,
+      );
+      const scopes = readers.map((a) => a.id.split("/providers/Microsoft.Authorization/")[0]!.toLowerCase()).sort();
+      expect(scopes).toEqual([own.id, FLEET_WORKSPACE].map((id) => id.toLowerCase()).sort());
+    });
+
+    it("Monitoring Metrics Publisher on Application Insights, whose local (key) auth is off", () => {
+      const component = single(fleet.predictedResources, "Microsoft.Insights/components");
+      expect(component.properties.DisableLocalAuth).toBe(true);
+      const publisher = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments").filter((a) =>
+        a.id.startsWith(`${component.id}/providers/`),
+      );
+      expect(publisher.map((a) => roleGuidOf(a.properties.roleDefinitionId))).toEqual([BUILT_IN_ROLES.monitoringMetricsPublisher]);
+    });
+  });
+
+  describe("function app", () => {
+    it("its storage settings name the shared-key-free account, and its package container is on that account", () => {
+      const account = single(fleet.predictedResources, "Microsoft.Storage/storageAccounts");
+      expect(account.properties.allowSharedKeyAccess).toBe(false);
+      expect(account.properties.minimumTlsVersion).toBe("TLS1_2");
+      expect(account.name).toMatch(/^[a-z0-9]{3,24}$/);
+      const settings = appSettings(fleet);
+      expect(settings.get("AzureWebJobsStorage__accountName")).toBe(account.name);
+      expect(settings.get("AzureWebJobsStorage__credential")).toBe("managedidentity");
+      const site = single(fleet.predictedResources, "Microsoft.Web/sites");
+      const container = single(fleet.predictedResources, "Microsoft.Storage/storageAccounts/blobServices/containers");
+      const packageStorage = site.properties.functionAppConfig.deployment.storage;
+      expect(packageStorage.value).toContain(account.id);
+      expect(packageStorage.value).toContain(container.name.split("/").pop());
+      const identity = single(fleet.predictedResources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+      expect(packageStorage.authentication.userAssignedIdentityResourceId).toBe(identity.id);
+      expect(Object.keys(site.identity!.userAssignedIdentities!)).toEqual([identity.id]);
+      for (const name of ["AzureWebJobsStorage__clientId", "AZURE_CLIENT_ID", "MANAGED_IDENTITY_CLIENT_ID"]) {
+        expect(settings.get(name), name).toBe(`[reference('${identity.id}', '2023-01-31').clientId]`);
+      }
+    });
+
+    it("its settings pass the app's own validation and carry the parameters' values", () => {
+      const config = loadConfig(deployedEnv(fleet));
+      expect(config.allowedScopes).toEqual(FLEET.targetScopes.map(parseScope));
+      expect(config.policy.licenseServers).toEqual(FLEET.licenseServers);
+      expect(config.policy.licensingMode).toBe(2);
+      expect(config.killSwitch).toBe(true);
+      expect(config.managedIdentityClientId).toBe(RUNTIME_SETTING_VALUES.MANAGED_IDENTITY_CLIENT_ID!.value);
+      const defaults = loadConfig(deployedEnv(restore));
+      expect(defaults.policy.licensingMode).toBe(4);
+      expect(defaults.killSwitch).toBe(false);
+      expect(defaults.taskHubName).toBe("RdpMedic");
+    });
+
+    it("is what azd deploys the api service to", () => {
+      const site = single(fleet.predictedResources, "Microsoft.Web/sites");
+      expect(site.tags?.["azd-service-name"]).toBe("api");
+      const group = single(fleet.predictedResources, "Microsoft.Resources/resourceGroups");
+      expect(group.tags?.["azd-env-name"]).toBe("fleet");
+      expect(group.location).toBe(DEPLOYMENT.location);
+      expect(fleet.outputs.AZURE_RESOURCE_GROUP).toBe(group.name);
+      expect(fleet.outputs.AZURE_FUNCTION_APP_NAME).toBe(site.name);
+    });
+  });
+
+  describe("signals", () => {
+    it("the data collection rule sends the events to the app's workspace, and each listed VM is associated with it", () => {
+      const workspace = single(fleet.predictedResources, "Microsoft.OperationalInsights/workspaces");
+      const dcr = single(fleet.predictedResources, "Microsoft.Insights/dataCollectionRules");
+      expect(dcr.kind).toBe("Windows");
+      expect(dcr.properties.destinations.logAnalytics.map((d: { workspaceResourceId: string }) => d.workspaceResourceId)).toEqual([
+        workspace.id,
+      ]);
+      expect(dcr.properties.dataFlows).toEqual([{ streams: ["Microsoft-Event"], destinations: [dcr.properties.destinations.logAnalytics[0].name] }]);
+      const associations = ofType(fleet.predictedResources, "Microsoft.Insights/dataCollectionRuleAssociations");
+      expect(associations.map((a) => a.id.split("/providers/Microsoft.Insights/")[0]).sort()).toEqual([...FLEET.monitoredVms].sort());
+      for (const a of associations) expect(a.properties.dataCollectionRuleId).toBe(dcr.id);
+      expect(ofType(restore.predictedResources, "Microsoft.Insights/dataCollectionRuleAssociations")).toEqual([]);
+    });
+
+    it("the alert rule queries that workspace and notifies the action group, which calls the app's Alerts function", () => {
+      const workspace = single(fleet.predictedResources, "Microsoft.OperationalInsights/workspaces");
+      const rule = single(fleet.predictedResources, "Microsoft.Insights/scheduledQueryRules");
+      const group = single(fleet.predictedResources, "Microsoft.Insights/actionGroups");
+      const site = single(fleet.predictedResources, "Microsoft.Web/sites");
+      expect(rule.properties.scopes).toEqual([workspace.id]);
+      expect(rule.properties.actions.actionGroups).toEqual([group.id]);
+      expect(rule.properties.criteria.allOf[0].dimensions.map((d: { name: string }) => d.name)).toEqual(["_ResourceId", "Computer"]);
+      const receiver = group.properties.azureFunctionReceivers[0];
+      expect(receiver).toMatchObject({ functionAppResourceId: site.id, functionName: "Alerts", useCommonAlertSchema: true });
+      expect(receiver.httpTriggerUrl).toContain(`listKeys('${site.id}/host/default'`);
+      expect(receiver.httpTriggerUrl).toContain("/api/alerts?code=");
+    });
+
+    it("no deployment output carries a key", () => {
+      for (const value of Object.values(fleet.outputs)) expect(JSON.stringify(value)).not.toMatch(/list\w*\(/);
+    });
+  });
+});
