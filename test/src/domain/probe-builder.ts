@@ -43,7 +43,7 @@ export class ProbeBuilder {
       legacyPathLicenseServers: null,
       policyLicensingMode: null,
       policyLicenseServers: null,
-      graceDaysLeft: 0,
+      graceDaysLeft: 60,
       servers: forPolicy.licenseServers.map(okCheck),
       termServiceRunning: true,
       rdpListening: true,
