@@ -127,7 +127,7 @@ describe("simulator: snapshots and disks", () => {
     );
     expect(disk).toMatchObject({ provisioningState: "Succeeded", diskState: "Unattached" });
 
-    const swap = { storageProfile: { osDisk: { managedDisk: { id: disk.id as string }, name: disk.name as string } } };
+    const swap = { storageProfile: { osDisk: { createOption: "FromImage", managedDisk: { id: disk.id as string }, name: disk.name as string } } };
     await expect(h.compute.virtualMachines.update("rg-app", "vm1", swap, FAST)).rejects.toMatchObject({ statusCode: 409, code: "OperationNotAllowed" });
     await h.compute.virtualMachines.deallocate("rg-app", "vm1", FAST);
     const updated = await h.compute.virtualMachines.update("rg-app", "vm1", swap, FAST);
