@@ -109,6 +109,27 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "How long a run waits for a person to approve a risky step (removing the RD Session Host role) before it ends with no change.",
   },
   {
+    name: "ENTRA_AUDIENCE",
+    required: false,
+    example: "api://rdp-medic",
+    description:
+      "Application ID URI (identifierUri) a secure webhook action group gets its Microsoft Entra token for. When set, POST /api/alerts also requires that bearer token, with aud equal to this; when empty, token validation is off (the function key still applies). Set together with ENTRA_ISSUER.",
+  },
+  {
+    name: "ENTRA_ISSUER",
+    required: false,
+    example: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/",
+    description:
+      "Exact iss of those tokens: https://sts.windows.net/<tenant>/ (v1 tokens) or https://login.microsoftonline.com/<tenant>/v2.0 (v2). Signing keys come from https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys. HTTPS only.",
+  },
+  {
+    name: "ENTRA_REQUIRED_ROLE",
+    required: false,
+    example: "ActionGroupsSecureWebhook",
+    description:
+      "Optional app role the token's roles claim must contain (the role assigned to the action group's service principal). Needs ENTRA_AUDIENCE.",
+  },
+  {
     name: "ARM_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
@@ -131,6 +152,14 @@ export interface Config {
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
   armCaCertPem: string | undefined;
+  /** Microsoft Entra bearer-token check on POST /api/alerts; undefined when ENTRA_AUDIENCE is empty. */
+  entraAuth: EntraAuthSettings | undefined;
+}
+
+export interface EntraAuthSettings {
+  audience: string;
+  issuer: string;
+  requiredRole: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -177,6 +206,34 @@ function httpsUrl(env: Env, name: string, fallback: string): string {
   }
   if (url.protocol !== "https:") fail(name, `must use https, not "${value}"`);
   return value.replace(/\/+$/, "");
+}
+
+function entraAuth(env: Env): EntraAuthSettings | undefined {
+  const audience = text(env, "ENTRA_AUDIENCE");
+  const issuer = text(env, "ENTRA_ISSUER");
+  const requiredRole = text(env, "ENTRA_REQUIRED_ROLE");
+  if (audience === undefined) {
+    if (issuer !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_ISSUER is set; set both or neither");
+    if (requiredRole !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_REQUIRED_ROLE is set");
+    return undefined;
+  }
+  if (/\s/.test(audience) || audience.length > 512) fail("ENTRA_AUDIENCE", `must be one Application ID URI or client ID, not "${audience.slice(0, 80)}"`);
+  if (issuer === undefined) return fail("ENTRA_ISSUER", "is missing while ENTRA_AUDIENCE is set; set both or neither");
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== "https:") fail("ENTRA_ISSUER", `must be an https URL, not "${issuer.slice(0, 120)}"`);
+  // The tenant is the first path segment; the signing keys are found from it.
+  if (url.pathname.split("/").filter(Boolean).length === 0 || url.search || url.hash || url.username || url.password) {
+    fail("ENTRA_ISSUER", `must name the tenant in its path and carry no query, fragment or credentials, not "${issuer.slice(0, 120)}"`);
+  }
+  if (requiredRole !== undefined && (/\s/.test(requiredRole) || requiredRole.length > 250)) {
+    fail("ENTRA_REQUIRED_ROLE", `must be one app role value without spaces, not "${requiredRole.slice(0, 80)}"`);
+  }
+  return { audience, issuer, requiredRole };
 }
 
 /** Reads and validates every setting at once; the first problem names the setting and gives an example. */
@@ -252,5 +309,6 @@ export function loadConfig(env: Env = process.env): Config {
     operationTimeoutMinutes: int(env, "OPERATION_TIMEOUT_MINUTES", 30, 1, 180),
     approvalTimeoutHours: int(env, "APPROVAL_TIMEOUT_HOURS", 24, 1, 336),
     armCaCertPem,
+    entraAuth: entraAuth(env),
   };
 }

@@ -62,6 +62,7 @@ describe("settings", () => {
   it("every setting has an example that loads when set alone on top of the required ones", () => {
     for (const spec of SETTINGS) {
       if (spec.name === "ARM_CA_CERT_FILE") continue; // an example path, not a file on this machine
+      if (spec.name.startsWith("ENTRA_")) continue; // set together; see config-entra.test.ts
       expect(() => loadConfig({ ...base, [spec.name]: spec.example }), spec.name).not.toThrow();
     }
   });
