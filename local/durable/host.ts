@@ -1,0 +1,220 @@
+/**
+ * LocalDurableHost: runs an app's real durable-functions orchestrations, activities and HTTP/timer triggers
+ * in-process, emulating the Durable extension + DurableTask.Core (Azure Storage provider) on a virtual clock.
+ */
+import { durableClientInput, type DurableClientInput } from "./client-input";
+import { VirtualClock } from "./clock";
+import { jsonText } from "./episode";
+import { functionRegistry, type FunctionRegistry } from "./functions-core";
+import type { HistoryEvent } from "./history";
+import { InstanceStore, type InstanceFilter, type InstanceRecord } from "./instance-store";
+import { FunctionInvoker, type LogSink } from "./invoker";
+import { ManagementApi, type ApiRequest, type ApiResponse } from "./management-api";
+import { Pump, type RunOptions, type RunStats } from "./pump";
+import { TaskHub, type BatchMode } from "./task-hub";
+import { toStatus, type InstanceStatus, type StatusOptions } from "./status-view";
+import { TriggerInvoker, type HttpRequestInit, type HttpResult } from "./trigger-invoker";
+
+export interface LocalDurableHostOptions {
+  /** The functions to serve (default: everything registered in this process). */
+  registry?: FunctionRegistry;
+  /** Default "TestHubName" (the extension's local default). */
+  taskHubName?: string;
+  /** Virtual clock start (default 2026-01-01T00:00:00Z). */
+  clockStart?: Date | string | number;
+  /** Messages handed to one replay: "all" due messages (default) or at most N (Azure Storage dequeues 32). */
+  batch?: BatchMode;
+  /** host.json maxConcurrentActivityFunctions (default 10). */
+  maxConcurrentActivities?: number;
+  /** The clock never moves more than this past its start (default 30 days). */
+  maxVirtualTimeMs?: number;
+  /** A run fails after this many episodes (default 50,000): guards against runaway loops. */
+  maxEpisodesPerRun?: number;
+  /** Process work started through the API/triggers in the background automatically (CLI mode). */
+  autoRun?: boolean;
+  /** In background mode, move the virtual clock to the next timer when idle (default true). */
+  autoAdvanceClock?: boolean;
+  /** host.json `extensions.http.routePrefix` (default "api"). */
+  routePrefix?: string;
+  /** Where `context.log` and worker system logs go (default: dropped). */
+  log?: LogSink;
+}
+
+export interface StartOptions {
+  instanceId?: string;
+  input?: unknown;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export class LocalDurableHost {
+  readonly clock: VirtualClock;
+  readonly store = new InstanceStore();
+  readonly taskHubName: string;
+  readonly hub: TaskHub;
+  readonly api: ManagementApi;
+  #registry: FunctionRegistry;
+  readonly #pump: Pump;
+  readonly #triggers: TriggerInvoker;
+  readonly #autoRun: boolean;
+  readonly #backgroundRun: RunOptions;
+
+  /** Creates the host and starts its loopback management API. */
+  static async start(options: LocalDurableHostOptions = {}): Promise<LocalDurableHost> {
+    const host = new LocalDurableHost(options);
+    await host.api.listen();
+    return host;
+  }
+
+  constructor(options: LocalDurableHostOptions = {}) {
+    this.#registry = options.registry ?? functionRegistry;
+    this.taskHubName = options.taskHubName ?? "TestHubName";
+    this.clock = new VirtualClock(options.clockStart);
+    this.#autoRun = options.autoRun ?? false;
+    this.#backgroundRun = { advanceClock: options.autoAdvanceClock ?? true };
+    const invoker = new FunctionInvoker(() => this.#registry, options.log ?? (() => undefined));
+    this.hub = new TaskHub({
+      store: this.store,
+      clock: this.clock,
+      invoker,
+      registry: () => this.#registry,
+      batch: options.batch ?? "all",
+      maxConcurrentActivities: options.maxConcurrentActivities ?? 10,
+      onWork: () => {
+        if (this.#autoRun) this.#pump.kick(this.#backgroundRun);
+      },
+    });
+    this.#pump = new Pump({
+      hub: this.hub,
+      clock: this.clock,
+      horizonMs: this.clock.nowMs() + (options.maxVirtualTimeMs ?? 30 * DAY_MS),
+      maxEpisodesPerRun: options.maxEpisodesPerRun ?? 50000,
+    });
+    const routePrefix = options.routePrefix ?? "api";
+    this.#triggers = new TriggerInvoker({
+      invoker,
+      registry: () => this.#registry,
+      clientInput: () => this.durableClientInput(),
+      origin: () => this.api.origin,
+      routePrefix,
+    });
+    this.api = new ManagementApi({
+      hub: this.hub,
+      taskHubName: this.taskHubName,
+      fallback: (request) => this.serveFunctionRoute(request),
+    });
+  }
+
+  get registry(): FunctionRegistry {
+    return this.#registry;
+  }
+
+  /** Serves new code from now on (instances in flight replay against it), like a redeploy. */
+  deploy(registry: FunctionRegistry): void {
+    this.#registry = registry;
+  }
+
+  /** The loopback origin of the management API and the app's HTTP routes, e.g. http://127.0.0.1:40123. */
+  get origin(): string {
+    return this.api.origin;
+  }
+
+  /** The durableClient binding value `df.getClient` expects in the invocation's extra inputs. */
+  durableClientInput(): DurableClientInput {
+    return durableClientInput(this.api.settings);
+  }
+
+  async close(): Promise<void> {
+    await this.api.close();
+  }
+
+  // ---- management (same semantics as the HTTP API) ----
+
+  startNew(orchestratorName: string, options: StartOptions = {}): string {
+    const inputText = options.input === undefined ? null : jsonText(options.input);
+    return this.hub.startNew(orchestratorName, options.instanceId, inputText).instanceId;
+  }
+
+  raiseEvent(instanceId: string, eventName: string, data?: unknown): void {
+    this.hub.raiseEvent(instanceId, eventName, jsonText(data));
+  }
+
+  terminate(instanceId: string, reason: string): void {
+    this.hub.terminate(instanceId, reason);
+  }
+
+  suspend(instanceId: string, reason: string | null = null): void {
+    this.hub.suspend(instanceId, reason);
+  }
+
+  resume(instanceId: string, reason: string | null = null): void {
+    this.hub.resume(instanceId, reason);
+  }
+
+  getStatus(instanceId: string, options: StatusOptions = {}): InstanceStatus | undefined {
+    const record = this.store.get(instanceId);
+    return record ? toStatus(record, options) : undefined;
+  }
+
+  listInstances(filter: InstanceFilter = {}, options: StatusOptions = {}): InstanceStatus[] {
+    return this.store.list(filter).map((r) => toStatus(r, options));
+  }
+
+  /** The current execution's history events (copies). */
+  history(instanceId: string): HistoryEvent[] {
+    return structuredClone(this.requireRecord(instanceId).history);
+  }
+
+  /** The live instance record (history, inbox, stats): for assertions, do not mutate. */
+  instance(instanceId: string): InstanceRecord | undefined {
+    return this.store.get(instanceId);
+  }
+
+  purge(instanceId: string): number {
+    return this.hub.purge(instanceId);
+  }
+
+  purgeBy(filter: InstanceFilter): number {
+    return this.hub.purgeBy(filter);
+  }
+
+  // ---- running ----
+
+  /** Processes work until nothing can progress (moving the virtual clock to timers unless told not to). */
+  runUntilIdle(options: RunOptions = {}): Promise<RunStats> {
+    return this.#pump.run(options);
+  }
+
+  /** Background mode: waits for the background work to settle (and rethrows a background failure). */
+  waitForIdle(options: RunOptions = this.#backgroundRun): Promise<RunStats> {
+    return this.#pump.waitForIdle(options);
+  }
+
+  // ---- triggers ----
+
+  invokeHttp(functionName: string, init?: HttpRequestInit): Promise<HttpResult> {
+    return this.#triggers.invokeHttp(functionName, init);
+  }
+
+  invokeRoute(method: string, pathOrUrl: string, init?: Omit<HttpRequestInit, "method" | "url" | "params">): Promise<HttpResult> {
+    return this.#triggers.invokeRoute(method, pathOrUrl, init);
+  }
+
+  invokeTimer(functionName: string, options: { isPastDue?: boolean } = {}): Promise<unknown> {
+    return this.#triggers.invokeTimer(functionName, { ...options, now: this.clock.now() });
+  }
+
+  private requireRecord(instanceId: string): InstanceRecord {
+    const record = this.store.get(instanceId);
+    if (!record) throw new Error(`No instance with ID '${instanceId}' found.`);
+    return record;
+  }
+
+  private async serveFunctionRoute(request: ApiRequest): Promise<ApiResponse> {
+    const result = await this.#triggers.invokeRoute(request.method, request.url.href, {
+      headers: request.headers,
+      ...(request.body.length > 0 ? { body: request.body } : {}),
+    });
+    return { status: result.status, headers: result.headers, body: result.body };
+  }
+}
