@@ -85,6 +85,15 @@ param operationTimeoutMinutes int = 30
 @maxValue(336)
 param approvalTimeoutHours int = 24
 
+@description('ENTRA_AUDIENCE: Application ID URI a secure-webhook action group gets its Microsoft Entra token for; empty = no bearer-token check on /api/alerts (the function key still applies).')
+param entraAudience string = ''
+
+@description('ENTRA_ISSUER: exact iss of those tokens (https://sts.windows.net/<tenant>/ or https://login.microsoftonline.com/<tenant>/v2.0); set together with entraAudience.')
+param entraIssuer string = ''
+
+@description('ENTRA_REQUIRED_ROLE: app role the token must carry (optional; needs entraAudience).')
+param entraRequiredRole string = ''
+
 // ---------- Signals ----------
 
 @description('VMs (resource IDs) to associate with the RD licensing data collection rule. They need the Azure Monitor Agent. For fleets, use the Azure Policy option in docs/deploy.md instead.')
@@ -162,6 +171,9 @@ var settings appSettingValues = {
   pollIntervalSeconds: string(pollIntervalSeconds)
   operationTimeoutMinutes: string(operationTimeoutMinutes)
   approvalTimeoutHours: string(approvalTimeoutHours)
+  entraAudience: entraAudience
+  entraIssuer: entraIssuer
+  entraRequiredRole: entraRequiredRole
 }
 
 // ---------- Resources ----------

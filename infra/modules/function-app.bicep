@@ -131,6 +131,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'POLL_INTERVAL_SECONDS', value: settings.pollIntervalSeconds }
         { name: 'OPERATION_TIMEOUT_MINUTES', value: settings.operationTimeoutMinutes }
         { name: 'APPROVAL_TIMEOUT_HOURS', value: settings.approvalTimeoutHours }
+        { name: 'ENTRA_AUDIENCE', value: settings.entraAudience }
+        { name: 'ENTRA_ISSUER', value: settings.entraIssuer }
+        { name: 'ENTRA_REQUIRED_ROLE', value: settings.entraRequiredRole }
       ]
     }
   }

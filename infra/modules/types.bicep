@@ -31,6 +31,12 @@ type appSettingValues = {
   operationTimeoutMinutes: string
   @description('APPROVAL_TIMEOUT_HOURS: how long a run waits for approval.')
   approvalTimeoutHours: string
+  @description('ENTRA_AUDIENCE: audience of the alert sender\'s Entra token; empty = off.')
+  entraAudience: string
+  @description('ENTRA_ISSUER: issuer of those tokens.')
+  entraIssuer: string
+  @description('ENTRA_REQUIRED_ROLE: app role those tokens must carry.')
+  entraRequiredRole: string
 }
 
 @export()

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/config";
 import {
@@ -7,6 +9,7 @@ import {
   type ArmTemplate,
   bicepOrSkip,
   buildTemplate,
+  INFRA_DIR,
   type FoundResource,
   resourcesOfType,
 } from "./bicep-cli";
@@ -188,5 +191,10 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
     // The one deployment-time key read is the function key in the action group's receiver URL.
     const readers = allResources(template).filter((f) => JSON.stringify(f.resource).includes("listKeys("));
     expect(readers.map((f) => f.resource.type)).toEqual(["Microsoft.Insights/actionGroups"]);
+  });
+
+  it("docs/deploy.md documents every parameter", () => {
+    const docs = readFileSync(join(INFRA_DIR, "..", "docs", "deploy.md"), "utf8");
+    for (const name of Object.keys(template.parameters ?? {})) expect(docs, name).toContain(`| \`${name}\` |`);
   });
 });
