@@ -31,7 +31,7 @@ const SCRIPT_ERROR_CODE = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** Text fit for an error message: unsafe characters replaced, cut to `max` characters. */
 export function excerpt(text: string, max = 200): string {
-  const clean = text.replace(new RegExp(UNSAFE_CHARS.source, "g"), "?");
+  const clean = text.slice(0, max + 1).replace(new RegExp(UNSAFE_CHARS.source, "g"), "?");
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
 
