@@ -1,0 +1,125 @@
+import type { GuestFeatureState, GuestLicenseServer, GuestState, RegValue } from "./guest-state";
+
+/** Registry keys and values the playbook reads and writes (GuestState key spelling). */
+export const KEYS = {
+  rdshCache: "HKLM\\SOFTWARE\\Microsoft\\ServerManager\\ServicingStorage\\ServerComponentCache\\RDS-RD-Server",
+  licensingCore: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core",
+  licenseServers: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers",
+  termServiceParameters: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters",
+  policy: "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services",
+} as const;
+
+export const SERVER_COMPONENT_CACHE = "HKLM\\SOFTWARE\\Microsoft\\ServerManager\\ServicingStorage\\ServerComponentCache";
+
+/** The stored spelling of a name in a record, compared case-insensitively (as Windows compares keys). */
+export function findName(record: Record<string, unknown>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.keys(record).find((k) => k.toLowerCase() === lower);
+}
+
+export function getRegValue(state: GuestState, key: string, name: string): RegValue | undefined {
+  const storedKey = findName(state.registry, key);
+  if (storedKey === undefined) return undefined;
+  const values = state.registry[storedKey] ?? {};
+  const storedName = findName(values, name);
+  return storedName === undefined ? undefined : values[storedName];
+}
+
+/** Writes a value as `reg add ... /f` does: keeps the stored spelling of an existing key and value name. */
+export function setRegValue(state: GuestState, key: string, name: string, value: RegValue): void {
+  const storedKey = findName(state.registry, key) ?? key;
+  const values = (state.registry[storedKey] ??= {});
+  values[findName(values, name) ?? name] = value;
+}
+
+/** A REG_DWORD as the scripts read it (Int32), null when absent. */
+export function readDword(state: GuestState, key: string, name: string): number | null {
+  const v = getRegValue(state, key, name);
+  if (v === undefined) return null;
+  if (v.type === "REG_DWORD") return v.value | 0;
+  const n = Number.parseInt(String(v.value), 10);
+  return Number.isNaN(n) ? null : n | 0;
+}
+
+/** A REG_MULTI_SZ without blank entries, null when absent. */
+export function readMultiString(state: GuestState, key: string, name: string): string[] | null {
+  const v = getRegValue(state, key, name);
+  if (v === undefined) return null;
+  const entries = v.type === "REG_MULTI_SZ" ? v.value : [String(v.value)];
+  return entries.filter((e) => e.trim().length > 0);
+}
+
+/** Splits a comma-separated list, trims, drops empties (PowerShell's Trim and JavaScript's trim agree on ASCII). */
+export function splitCommaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** The Group Policy LicenseServers value: comma-separated; null when absent. */
+export function readCommaList(state: GuestState, key: string, name: string): string[] | null {
+  const v = getRegValue(state, key, name);
+  if (v === undefined) return null;
+  const text = v.type === "REG_MULTI_SZ" ? v.value.join(",") : String(v.value);
+  return splitCommaList(text);
+}
+
+export function featureState(state: GuestState, name: string): GuestFeatureState {
+  const stored = findName(state.features, name);
+  return stored === undefined ? "Available" : (state.features[stored] ?? "Available");
+}
+
+export interface LicensingConfig {
+  localMode: number | null;
+  policyMode: number | null;
+  effectiveMode: number | null;
+  specifiedServers: string[] | null;
+  policyServers: string[] | null;
+  effectiveServers: string[] | null;
+  serversSource: "policy" | "local";
+}
+
+/** The licensing values Windows uses: Group Policy wins over the local ones. */
+export function licensingConfig(state: GuestState): LicensingConfig {
+  const localMode = readDword(state, KEYS.licensingCore, "LicensingMode");
+  const policyMode = readDword(state, KEYS.policy, "LicensingMode");
+  const specifiedServers = readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers");
+  const policyServers = readCommaList(state, KEYS.policy, "LicenseServers");
+  return {
+    localMode,
+    policyMode,
+    effectiveMode: policyMode ?? localMode,
+    specifiedServers,
+    policyServers,
+    effectiveServers: policyServers ?? specifiedServers,
+    serversSource: policyServers !== null ? "policy" : "local",
+  };
+}
+
+
+/** The addresses a name resolves to in the fake network (an IP literal resolves to itself). */
+export function resolveHost(state: GuestState, name: string): string[] {
+  if (/^([0-9]{1,3}\.){3}[0-9]{1,3}$/.test(name) || name.includes(":")) return [name];
+  const stored = findName(state.network.dns, name.replace(/\.$/, ""));
+  return stored === undefined ? [] : [...(state.network.dns[stored] ?? [])];
+}
+
+export function isPortOpen(state: GuestState, address: string, port: number): boolean {
+  const stored = findName(state.network.openPorts, address);
+  return stored !== undefined && (state.network.openPorts[stored] ?? []).includes(port);
+}
+
+/** The license server a name reaches over RPC (resolves, TCP 135 answers, a license server is there). */
+export function reachableLicenseServer(state: GuestState, name: string): GuestLicenseServer | undefined {
+  for (const address of resolveHost(state, name)) {
+    if (!isPortOpen(state, address, 135)) continue;
+    const stored = findName(state.licenseServers, address);
+    if (stored !== undefined) return state.licenseServers[stored];
+  }
+  return undefined;
+}
+
+export function cloneState(state: GuestState): GuestState {
+  return JSON.parse(JSON.stringify(state)) as GuestState;
+}

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** The in-guest PowerShell scripts of the RD licensing playbook (src/scripts/<name>.ps1). */
+export const SCRIPT_NAMES = [
+  "probe",
+  "set-licensing-mode",
+  "set-license-servers",
+  "remove-rdsh-role",
+  "remove-licensing-role",
+  "verify",
+] as const;
+
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+/** Each script's param() names; every value is a string, as Run Command passes them. */
+export const SCRIPT_PARAMETERS: { readonly [K in ScriptName]: readonly string[] } = {
+  probe: ["LicenseServers"],
+  "set-licensing-mode": ["Mode"],
+  "set-license-servers": ["Servers"],
+  "remove-rdsh-role": [],
+  "remove-licensing-role": [],
+  verify: ["ExpectedMode", "ExpectedServers", "RdshExpected"],
+};
+
+/** The marker every script starts with: `# rdp-medic-script: <name>`. */
+const MARKER = /^# rdp-medic-script: ([a-z0-9-]+)\r?$/m;
+
+export function isScriptName(value: string): value is ScriptName {
+  return (SCRIPT_NAMES as readonly string[]).includes(value);
+}
+
+/** The script a text is, from its first line; undefined when the line is missing or names no known script. */
+export function scriptNameOf(scriptText: string): ScriptName | undefined {
+  const firstLine = scriptText.split("\n", 1)[0] ?? "";
+  const match = MARKER.exec(firstLine);
+  return match?.[1] !== undefined && isScriptName(match[1]) ? match[1] : undefined;
+}
+
+/** Where the .ps1 files may sit: beside this module (tsx, tests), in scripts/ beside a bundled entry, or back in
+ * src/scripts when running tsc output from dist/src/scripts. */
+function candidateDirs(): string[] {
+  return [__dirname, join(__dirname, "scripts"), resolve(__dirname, "..", "..", "..", "src", "scripts")];
+}
+
+const cache = new Map<ScriptName, string>();
+
+/** The text of a script, ready to send as a Run Command `script`. */
+export function loadScript(name: ScriptName): string {
+  if (!isScriptName(name)) throw new Error(`unknown script: ${String(name)}`);
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  for (const dir of candidateDirs()) {
+    const path = join(dir, `${name}.ps1`);
+    if (existsSync(path)) {
+      const text = readFileSync(path, "utf8");
+      if (scriptNameOf(text) !== name) throw new Error(`${path} does not start with '# rdp-medic-script: ${name}'`);
+      cache.set(name, text);
+      return text;
+    }
+  }
+  throw new Error(`script ${name}.ps1 not found in ${candidateDirs().join(", ")}`);
+}

@@ -1,0 +1,384 @@
+# rdp-medic-script: probe
+# Read-only report of the RD licensing state (RDP Medic). Changes nothing.
+# Prints one compact JSON line: ProbeResult in src/domain/playbook.ts, or {rdpMedic, v, error: {code, message}}.
+# Windows PowerShell 5.1 compatible; parameters arrive as strings from Run Command.
+param(
+  # Comma-separated license servers the remediation intends to use: they are checked too.
+  [string]$LicenseServers = ''
+)
+
+$ScriptName = 'probe'
+
+# ---- shared helpers (identical in every RDP Medic script; test/src/scripts checks this) ----
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$MaxServers = 10
+
+function Write-Result($Object) {
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+}
+
+function Write-ScriptError([string]$Code, [string]$Message, [switch]$Genuine) {
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $Message } })
+  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $Message") }
+}
+
+# An exception that the top-level handler prints as {"error":{"code","message"}}.
+function New-ScriptError([string]$Code, [string]$Message) {
+  $exception = New-Object System.InvalidOperationException -ArgumentList $Message
+  $exception.Data['rdpMedicCode'] = $Code
+  return $exception
+}
+
+# Prints the error line for a caught exception: a refused parameter is an answer, anything else a failure
+# (then also on stderr, which the caller of Run Command treats as failed).
+function Write-CaughtError($ErrorRecord) {
+  $code = [string]$ErrorRecord.Exception.Data['rdpMedicCode']
+  $message = [string]$ErrorRecord.Exception.Message
+  if ($code -eq 'invalid-parameter') {
+    Write-ScriptError $code $message
+  } else {
+    if ($code -eq '') { $code = 'internal-error' }
+    Write-ScriptError $code $message -Genuine
+  }
+}
+
+function Test-IpAddress([string]$Value) {
+  $octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+  $ipv4 = "^($octet\.){3}$octet\z"
+  if ($Value -cmatch $ipv4) { return $true }
+  if (-not $Value.Contains(':') -or $Value -cnotmatch '^[0-9A-Fa-f:.]+\z') { return $false }
+  if ($Value.Contains('.') -and $Value.Substring($Value.LastIndexOf(':') + 1) -cnotmatch $ipv4) { return $false }
+  $address = $null
+  if (-not [System.Net.IPAddress]::TryParse($Value, [ref]$address)) { return $false }
+  return ([string]$address.AddressFamily -eq 'InterNetworkV6')
+}
+
+# Same rules as src/domain/license-server-name.ts: an RFC 1123 host name or an IP address, at most 253 characters.
+function Test-LicenseServerName([string]$Value) {
+  if ([string]::IsNullOrEmpty($Value) -or $Value.Length -gt 253) { return $false }
+  if (Test-IpAddress $Value) { return $true }
+  $name = $Value
+  if ($name.EndsWith('.')) { $name = $name.Substring(0, $name.Length - 1) }
+  if ($name -cmatch '^[0-9.]*\z') { return $false }
+  foreach ($label in $name.Split('.')) {
+    if ($label -cnotmatch '^[A-Za-z0-9-]{1,63}\z' -or $label.StartsWith('-') -or $label.EndsWith('-')) { return $false }
+  }
+  return $true
+}
+
+# Splits a comma-separated list, trims, drops empties (splitList in license-server-name.ts).
+function Split-List([string]$Value) {
+  $items = New-Object System.Collections.ArrayList
+  foreach ($part in $Value.Split(',')) {
+    $trimmed = $part.Trim()
+    if ($trimmed.Length -gt 0) { [void]$items.Add($trimmed) }
+  }
+  return ,$items.ToArray()
+}
+
+# Adds the names not yet in the list (compared case-insensitively, as Windows compares host names).
+function Add-UniqueNames([System.Collections.ArrayList]$List, $Names) {
+  foreach ($name in @($Names)) {
+    $seen = $false
+    foreach ($existing in $List) { if ($existing -ieq $name) { $seen = $true } }
+    if (-not $seen) { [void]$List.Add([string]$name) }
+  }
+}
+
+# A comma-separated license server parameter, validated: the distinct names, in order.
+function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Required) {
+  $names = Split-List $Value
+  if ($Required -and $names.Count -eq 0) {
+    throw (New-ScriptError 'invalid-parameter' "$ParameterName must name at least one license server.")
+  }
+  if ($names.Count -gt $MaxServers) {
+    throw (New-ScriptError 'invalid-parameter' "$ParameterName names $($names.Count) servers; at most $MaxServers are allowed.")
+  }
+  for ($i = 0; $i -lt $names.Count; $i++) {
+    if (-not (Test-LicenseServerName $names[$i])) {
+      throw (New-ScriptError 'invalid-parameter' "$ParameterName item $($i + 1) is not a valid host name or IP address.")
+    }
+  }
+  $unique = New-Object System.Collections.ArrayList
+  Add-UniqueNames $unique $names
+  return ,$unique.ToArray()
+}
+
+function Get-RegValue([string]$Path, [string]$Name) {
+  $item = Get-ItemProperty -LiteralPath $Path -Name $Name -ErrorAction SilentlyContinue
+  if ($null -eq $item) { return $null }
+  return ,$item.$Name
+}
+
+function Get-RegDword([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  return [int]$value
+}
+
+# A REG_MULTI_SZ as a list without empty entries; $null when the value is absent.
+function Get-RegMultiString([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  $items = New-Object System.Collections.ArrayList
+  foreach ($entry in @($value)) {
+    $text = [string]$entry
+    if ($text.Trim().Length -gt 0) { [void]$items.Add($text) }
+  }
+  return ,$items.ToArray()
+}
+
+# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent.
+function Get-RegCommaList([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  return ,(Split-List ([string](@($value) -join ',')))
+}
+
+# Runs reg.exe (never prompts: /f) and fails on a non-zero exit code.
+function Invoke-Reg([string[]]$Arguments) {
+  # Windows PowerShell 5.1 turns a native command's stderr into a terminating error under 'Stop'.
+  $ErrorActionPreference = 'Continue'
+  $output = & reg @Arguments 2>&1
+  $exitCode = $LASTEXITCODE
+  if ($exitCode -ne 0) {
+    $text = (@($output) | ForEach-Object { [string]$_ }) -join ' '
+    throw (New-ScriptError 'command-failed' "reg $($Arguments[0]) exited with ${exitCode}: $text")
+  }
+}
+
+# Disables a Windows feature with DISM, never prompting and never restarting; 3010 = done, restart needed.
+function Invoke-DismDisable([string]$FeatureName) {
+  $ErrorActionPreference = 'Continue'
+  $output = & dism /Online /Disable-Feature "/FeatureName:$FeatureName" /Quiet /NoRestart 2>&1
+  $exitCode = $LASTEXITCODE
+  if ($exitCode -ne 0 -and $exitCode -ne 3010) {
+    $text = (@($output) | ForEach-Object { [string]$_ }) -join ' '
+    throw (New-ScriptError 'command-failed' "dism /Disable-Feature /FeatureName:$FeatureName exited with ${exitCode}: $text")
+  }
+  return $exitCode
+}
+
+function Get-FeatureState([string]$Name) {
+  if (-not (Get-Command -Name 'Get-WindowsFeature' -ErrorAction SilentlyContinue)) { return 'Unknown' }
+  try { $feature = Get-WindowsFeature -Name $Name -ErrorAction Stop | Select-Object -First 1 } catch { return 'Unknown' }
+  if ($null -eq $feature) { return 'Unknown' }
+  switch ([string]$feature.InstallState) {
+    'Installed' { return 'Installed' }
+    'Available' { return 'Available' }
+    'Removed' { return 'Available' }
+    'InstallPending' { return 'InstallPending' }
+    'UninstallPending' { return 'UninstallPending' }
+  }
+  return 'Unknown'
+}
+
+function Format-Time([datetime]$Time) {
+  return $Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Test-TcpPort([string]$HostName, [int]$Port, [int]$TimeoutMs) {
+  $client = New-Object System.Net.Sockets.TcpClient
+  try {
+    return [bool]$client.ConnectAsync($HostName, $Port).Wait($TimeoutMs)
+  } catch {
+    return $false
+  } finally {
+    $client.Dispose()
+  }
+}
+
+function Resolve-HostAddresses([string]$Name) {
+  $addresses = New-Object System.Collections.ArrayList
+  if (Test-IpAddress $Name) { [void]$addresses.Add($Name); return ,$addresses.ToArray() }
+  try {
+    foreach ($record in @(Resolve-DnsName -Name $Name -Type A_AAAA -QuickTimeout -ErrorAction Stop)) {
+      $type = [string]$record.Type
+      if (($type -eq 'A' -or $type -eq 'AAAA') -and -not $addresses.Contains([string]$record.IPAddress)) {
+        [void]$addresses.Add([string]$record.IPAddress)
+      }
+    }
+  } catch { }
+  return ,$addresses.ToArray()
+}
+
+function Get-TermServiceRunning {
+  $service = Get-Service -Name 'TermService' -ErrorAction SilentlyContinue
+  return ($null -ne $service -and [string]$service.Status -eq 'Running')
+}
+
+function Get-RdpListening {
+  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort 3389 -ErrorAction SilentlyContinue)
+  return ($listeners.Count -gt 0)
+}
+
+# Licensing events (RCM Admin 1068/1069, System 1128/1130) since a time, newest first.
+function Get-LicensingEvents([datetime]$Since) {
+  $rcm = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'
+  $filters = @(
+    @{ LogName = "$rcm/Admin"; Id = @(1068, 1069); StartTime = $Since },
+    @{ LogName = 'System'; ProviderName = $rcm; Id = @(1128, 1130); StartTime = $Since }
+  )
+  $found = New-Object System.Collections.ArrayList
+  foreach ($filter in $filters) {
+    try {
+      foreach ($e in @(Get-WinEvent -FilterHashtable $filter -ErrorAction Stop)) { [void]$found.Add($e) }
+    } catch { }
+  }
+  return ,@($found | Sort-Object -Property @{ Expression = { $_.TimeCreated }; Descending = $true }, @{ Expression = { $_.Id }; Descending = $false })
+}
+
+$RdshCacheKey = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\RDS-RD-Server'
+$LicensingCoreKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
+$LicenseServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
+$TermServiceParametersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters'
+$PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+# ---- end of shared helpers ----
+
+$MaxEvents = 10
+$MaxAddresses = 4
+$MaxOutputBytes = 4000
+
+function Get-TerminalServiceSetting {
+  try {
+    return (Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TerminalServiceSetting' -ErrorAction Stop | Select-Object -First 1)
+  } catch {
+    return $null
+  }
+}
+
+function Get-GraceDaysLeft($Setting) {
+  if ($null -eq $Setting) { return $null }
+  try {
+    $answer = Invoke-CimMethod -InputObject $Setting -MethodName 'GetGracePeriodDays' -ErrorAction Stop
+    if ([int]$answer.ReturnValue -eq 0) { return [int]$answer.DaysLeft }
+  } catch { }
+  return $null
+}
+
+# What the license server itself says (WMI over DCOM; needs rights there, so a failure only means "not known").
+function Get-RemoteLicenseHealth([string]$Name) {
+  $session = $null
+  try {
+    $option = New-CimSessionOption -Protocol Dcom
+    $session = New-CimSession -ComputerName $Name -SessionOption $option -OperationTimeoutSec 10 -ErrorAction Stop
+    $server = Get-CimInstance -CimSession $session -ClassName 'Win32_TSLicenseServer' -ErrorAction Stop | Select-Object -First 1
+    $activation = Invoke-CimMethod -InputObject $server -MethodName 'GetActivationStatus' -ErrorAction Stop
+    if ([int]$activation.ActivationStatus -eq 1) { return 'not-activated' }
+    if ([int]$activation.ActivationStatus -ne 0) { return $null }
+    $total = 0
+    $available = 0
+    foreach ($pack in @(Get-CimInstance -CimSession $session -ClassName 'Win32_TSLicenseKeyPack' -ErrorAction Stop)) {
+      # The built-in pack serves pre-2000 clients only: it says nothing about CALs for this host.
+      if ([string]$pack.Description -match 'Built-in') { continue }
+      $total += [long]$pack.TotalLicenses
+      $available += [long]$pack.AvailableLicenses
+    }
+    if ($total -eq 0) { return 'no-cals' }
+    if ($available -eq 0) { return 'cals-exhausted' }
+    return 'ok'
+  } catch {
+    return $null
+  } finally {
+    if ($null -ne $session) { Remove-CimSession -CimSession $session -ErrorAction SilentlyContinue }
+  }
+}
+
+# Win32_TerminalServiceSetting.GetTStoLSConnectivityStatus: 6 = not connectable; 1, 2, 9, 11 = a valid server.
+function Get-LicenseServerHealth([string]$Name, $Setting) {
+  $status = -1
+  if ($null -ne $Setting) {
+    try {
+      $answer = Invoke-CimMethod -InputObject $Setting -MethodName 'GetTStoLSConnectivityStatus' -Arguments @{ ServerName = $Name } -ErrorAction Stop
+      if ([int]$answer.ReturnValue -eq 0) { $status = [int]$answer.TStoLSConnectivityStatus }
+    } catch { }
+  }
+  if ($status -eq 6) { return 'unreachable' }
+  $remote = Get-RemoteLicenseHealth $Name
+  if ($null -ne $remote) { return $remote }
+  if (@(1, 2, 9, 11) -contains $status) { return 'ok' }
+  return 'unknown'
+}
+
+# A configured name that breaks the naming rules is reported, never looked up.
+function Get-ServerCheck([string]$Name, $Setting) {
+  $valid = Test-LicenseServerName $Name
+  $addresses = @()
+  if ($valid) { $addresses = Resolve-HostAddresses $Name }
+  $resolved = $addresses.Count -gt 0
+  $tcp = $false
+  if ($resolved) { $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 2000 }
+  $health = 'unknown'
+  if ($resolved -and $tcp) { $health = Get-LicenseServerHealth $Name $Setting }
+  elseif ($valid) { $health = 'unreachable' }
+  return [ordered]@{ name = $Name; dnsResolved = $resolved; addresses = @($addresses | Select-Object -First $MaxAddresses); tcp135 = $tcp; health = $health }
+}
+
+try {
+  $intended = Read-ServerList 'LicenseServers' $LicenseServers
+
+  $now = Get-Date
+  $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
+  $legacy = Get-RegMultiString $TermServiceParametersKey 'SpecifiedLicenseServers'
+  $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
+  $setting = Get-TerminalServiceSetting
+
+  # Servers to check: the Group Policy list, the local list, then the intended ones; each name once.
+  $candidates = New-Object System.Collections.ArrayList
+  foreach ($list in @($policyServers, $specified, $intended)) {
+    if ($null -ne $list) { Add-UniqueNames $candidates $list }
+  }
+  $truncated = $candidates.Count -gt $MaxServers
+  $servers = New-Object System.Collections.ArrayList
+  foreach ($name in @($candidates | Select-Object -First $MaxServers)) { [void]$servers.Add((Get-ServerCheck $name $setting)) }
+
+  $events = Get-LicensingEvents $now.AddHours(-24)
+  $eventList = New-Object System.Collections.ArrayList
+  foreach ($e in @($events | Select-Object -First $MaxEvents)) {
+    [void]$eventList.Add([ordered]@{ id = [int]$e.Id; log = [string]$e.LogName; time = (Format-Time $e.TimeCreated) })
+  }
+  if ($events.Count -gt $eventList.Count) { $truncated = $true }
+
+  $result = [ordered]@{
+    rdpMedic = $ScriptName
+    v = 1
+    computerName = [string]$env:COMPUTERNAME
+    rdshInstallState = (Get-RegDword $RdshCacheKey 'InstallState')
+    rdshFeature = (Get-FeatureState 'RDS-RD-Server')
+    licensingRoleFeature = (Get-FeatureState 'RDS-Licensing')
+    licensingMode = (Get-RegDword $LicensingCoreKey 'LicensingMode')
+    specifiedLicenseServers = $specified
+    legacyPathLicenseServers = $legacy
+    policyLicensingMode = (Get-RegDword $PolicyKey 'LicensingMode')
+    policyLicenseServers = $policyServers
+    graceDaysLeft = (Get-GraceDaysLeft $setting)
+    servers = $servers.ToArray()
+    termServiceRunning = (Get-TermServiceRunning)
+    rdpListening = (Get-RdpListening)
+    events = $eventList.ToArray()
+    eventCount = $events.Count
+    truncated = $truncated
+  }
+
+  # Run Command keeps only the last 4096 bytes: drop detail (oldest events first, then addresses) until it fits.
+  $json = ConvertTo-Json -InputObject $result -Compress -Depth 6
+  while ([System.Text.Encoding]::UTF8.GetByteCount($json) -gt $MaxOutputBytes -and $eventList.Count -gt 0) {
+    $eventList.RemoveAt($eventList.Count - 1)
+    $result.events = $eventList.ToArray()
+    $result.truncated = $true
+    $json = ConvertTo-Json -InputObject $result -Compress -Depth 6
+  }
+  foreach ($keep in @(1, 0)) {
+    if ([System.Text.Encoding]::UTF8.GetByteCount($json) -le $MaxOutputBytes) { break }
+    foreach ($server in $servers) { $server.addresses = @($server.addresses | Select-Object -First $keep) }
+    $result.servers = $servers.ToArray()
+    $result.truncated = $true
+    $json = ConvertTo-Json -InputObject $result -Compress -Depth 6
+  }
+  Write-Output $json
+  exit 0
+} catch {
+  Write-CaughtError $_
+  exit 1
+}

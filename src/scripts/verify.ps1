@@ -1,0 +1,360 @@
+# rdp-medic-script: verify
+# Read-only check, after the fix and a restart, that RDP licensing is what the plan wanted.
+# Prints one compact JSON line: VerifyOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
+param(
+  # 2 or 4; empty = not checked.
+  [string]$ExpectedMode = '',
+  # Comma-separated license servers the effective (Group Policy aware) list must hold; empty = not checked.
+  [string]$ExpectedServers = '',
+  # 'true' when the RD Session Host role should be installed, 'false' after it was removed.
+  [string]$RdshExpected = 'true'
+)
+
+$ScriptName = 'verify'
+
+# ---- shared helpers (identical in every RDP Medic script; test/src/scripts checks this) ----
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$MaxServers = 10
+
+function Write-Result($Object) {
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+}
+
+function Write-ScriptError([string]$Code, [string]$Message, [switch]$Genuine) {
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $Message } })
+  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $Message") }
+}
+
+# An exception that the top-level handler prints as {"error":{"code","message"}}.
+function New-ScriptError([string]$Code, [string]$Message) {
+  $exception = New-Object System.InvalidOperationException -ArgumentList $Message
+  $exception.Data['rdpMedicCode'] = $Code
+  return $exception
+}
+
+# Prints the error line for a caught exception: a refused parameter is an answer, anything else a failure
+# (then also on stderr, which the caller of Run Command treats as failed).
+function Write-CaughtError($ErrorRecord) {
+  $code = [string]$ErrorRecord.Exception.Data['rdpMedicCode']
+  $message = [string]$ErrorRecord.Exception.Message
+  if ($code -eq 'invalid-parameter') {
+    Write-ScriptError $code $message
+  } else {
+    if ($code -eq '') { $code = 'internal-error' }
+    Write-ScriptError $code $message -Genuine
+  }
+}
+
+function Test-IpAddress([string]$Value) {
+  $octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+  $ipv4 = "^($octet\.){3}$octet\z"
+  if ($Value -cmatch $ipv4) { return $true }
+  if (-not $Value.Contains(':') -or $Value -cnotmatch '^[0-9A-Fa-f:.]+\z') { return $false }
+  if ($Value.Contains('.') -and $Value.Substring($Value.LastIndexOf(':') + 1) -cnotmatch $ipv4) { return $false }
+  $address = $null
+  if (-not [System.Net.IPAddress]::TryParse($Value, [ref]$address)) { return $false }
+  return ([string]$address.AddressFamily -eq 'InterNetworkV6')
+}
+
+# Same rules as src/domain/license-server-name.ts: an RFC 1123 host name or an IP address, at most 253 characters.
+function Test-LicenseServerName([string]$Value) {
+  if ([string]::IsNullOrEmpty($Value) -or $Value.Length -gt 253) { return $false }
+  if (Test-IpAddress $Value) { return $true }
+  $name = $Value
+  if ($name.EndsWith('.')) { $name = $name.Substring(0, $name.Length - 1) }
+  if ($name -cmatch '^[0-9.]*\z') { return $false }
+  foreach ($label in $name.Split('.')) {
+    if ($label -cnotmatch '^[A-Za-z0-9-]{1,63}\z' -or $label.StartsWith('-') -or $label.EndsWith('-')) { return $false }
+  }
+  return $true
+}
+
+# Splits a comma-separated list, trims, drops empties (splitList in license-server-name.ts).
+function Split-List([string]$Value) {
+  $items = New-Object System.Collections.ArrayList
+  foreach ($part in $Value.Split(',')) {
+    $trimmed = $part.Trim()
+    if ($trimmed.Length -gt 0) { [void]$items.Add($trimmed) }
+  }
+  return ,$items.ToArray()
+}
+
+# Adds the names not yet in the list (compared case-insensitively, as Windows compares host names).
+function Add-UniqueNames([System.Collections.ArrayList]$List, $Names) {
+  foreach ($name in @($Names)) {
+    $seen = $false
+    foreach ($existing in $List) { if ($existing -ieq $name) { $seen = $true } }
+    if (-not $seen) { [void]$List.Add([string]$name) }
+  }
+}
+
+# A comma-separated license server parameter, validated: the distinct names, in order.
+function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Required) {
+  $names = Split-List $Value
+  if ($Required -and $names.Count -eq 0) {
+    throw (New-ScriptError 'invalid-parameter' "$ParameterName must name at least one license server.")
+  }
+  if ($names.Count -gt $MaxServers) {
+    throw (New-ScriptError 'invalid-parameter' "$ParameterName names $($names.Count) servers; at most $MaxServers are allowed.")
+  }
+  for ($i = 0; $i -lt $names.Count; $i++) {
+    if (-not (Test-LicenseServerName $names[$i])) {
+      throw (New-ScriptError 'invalid-parameter' "$ParameterName item $($i + 1) is not a valid host name or IP address.")
+    }
+  }
+  $unique = New-Object System.Collections.ArrayList
+  Add-UniqueNames $unique $names
+  return ,$unique.ToArray()
+}
+
+function Get-RegValue([string]$Path, [string]$Name) {
+  $item = Get-ItemProperty -LiteralPath $Path -Name $Name -ErrorAction SilentlyContinue
+  if ($null -eq $item) { return $null }
+  return ,$item.$Name
+}
+
+function Get-RegDword([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  return [int]$value
+}
+
+# A REG_MULTI_SZ as a list without empty entries; $null when the value is absent.
+function Get-RegMultiString([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  $items = New-Object System.Collections.ArrayList
+  foreach ($entry in @($value)) {
+    $text = [string]$entry
+    if ($text.Trim().Length -gt 0) { [void]$items.Add($text) }
+  }
+  return ,$items.ToArray()
+}
+
+# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent.
+function Get-RegCommaList([string]$Path, [string]$Name) {
+  $value = Get-RegValue $Path $Name
+  if ($null -eq $value) { return $null }
+  return ,(Split-List ([string](@($value) -join ',')))
+}
+
+# Runs reg.exe (never prompts: /f) and fails on a non-zero exit code.
+function Invoke-Reg([string[]]$Arguments) {
+  # Windows PowerShell 5.1 turns a native command's stderr into a terminating error under 'Stop'.
+  $ErrorActionPreference = 'Continue'
+  $output = & reg @Arguments 2>&1
+  $exitCode = $LASTEXITCODE
+  if ($exitCode -ne 0) {
+    $text = (@($output) | ForEach-Object { [string]$_ }) -join ' '
+    throw (New-ScriptError 'command-failed' "reg $($Arguments[0]) exited with ${exitCode}: $text")
+  }
+}
+
+# Disables a Windows feature with DISM, never prompting and never restarting; 3010 = done, restart needed.
+function Invoke-DismDisable([string]$FeatureName) {
+  $ErrorActionPreference = 'Continue'
+  $output = & dism /Online /Disable-Feature "/FeatureName:$FeatureName" /Quiet /NoRestart 2>&1
+  $exitCode = $LASTEXITCODE
+  if ($exitCode -ne 0 -and $exitCode -ne 3010) {
+    $text = (@($output) | ForEach-Object { [string]$_ }) -join ' '
+    throw (New-ScriptError 'command-failed' "dism /Disable-Feature /FeatureName:$FeatureName exited with ${exitCode}: $text")
+  }
+  return $exitCode
+}
+
+function Get-FeatureState([string]$Name) {
+  if (-not (Get-Command -Name 'Get-WindowsFeature' -ErrorAction SilentlyContinue)) { return 'Unknown' }
+  try { $feature = Get-WindowsFeature -Name $Name -ErrorAction Stop | Select-Object -First 1 } catch { return 'Unknown' }
+  if ($null -eq $feature) { return 'Unknown' }
+  switch ([string]$feature.InstallState) {
+    'Installed' { return 'Installed' }
+    'Available' { return 'Available' }
+    'Removed' { return 'Available' }
+    'InstallPending' { return 'InstallPending' }
+    'UninstallPending' { return 'UninstallPending' }
+  }
+  return 'Unknown'
+}
+
+function Format-Time([datetime]$Time) {
+  return $Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Test-TcpPort([string]$HostName, [int]$Port, [int]$TimeoutMs) {
+  $client = New-Object System.Net.Sockets.TcpClient
+  try {
+    return [bool]$client.ConnectAsync($HostName, $Port).Wait($TimeoutMs)
+  } catch {
+    return $false
+  } finally {
+    $client.Dispose()
+  }
+}
+
+function Resolve-HostAddresses([string]$Name) {
+  $addresses = New-Object System.Collections.ArrayList
+  if (Test-IpAddress $Name) { [void]$addresses.Add($Name); return ,$addresses.ToArray() }
+  try {
+    foreach ($record in @(Resolve-DnsName -Name $Name -Type A_AAAA -QuickTimeout -ErrorAction Stop)) {
+      $type = [string]$record.Type
+      if (($type -eq 'A' -or $type -eq 'AAAA') -and -not $addresses.Contains([string]$record.IPAddress)) {
+        [void]$addresses.Add([string]$record.IPAddress)
+      }
+    }
+  } catch { }
+  return ,$addresses.ToArray()
+}
+
+function Get-TermServiceRunning {
+  $service = Get-Service -Name 'TermService' -ErrorAction SilentlyContinue
+  return ($null -ne $service -and [string]$service.Status -eq 'Running')
+}
+
+function Get-RdpListening {
+  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort 3389 -ErrorAction SilentlyContinue)
+  return ($listeners.Count -gt 0)
+}
+
+# Licensing events (RCM Admin 1068/1069, System 1128/1130) since a time, newest first.
+function Get-LicensingEvents([datetime]$Since) {
+  $rcm = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'
+  $filters = @(
+    @{ LogName = "$rcm/Admin"; Id = @(1068, 1069); StartTime = $Since },
+    @{ LogName = 'System'; ProviderName = $rcm; Id = @(1128, 1130); StartTime = $Since }
+  )
+  $found = New-Object System.Collections.ArrayList
+  foreach ($filter in $filters) {
+    try {
+      foreach ($e in @(Get-WinEvent -FilterHashtable $filter -ErrorAction Stop)) { [void]$found.Add($e) }
+    } catch { }
+  }
+  return ,@($found | Sort-Object -Property @{ Expression = { $_.TimeCreated }; Descending = $true }, @{ Expression = { $_.Id }; Descending = $false })
+}
+
+$RdshCacheKey = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\RDS-RD-Server'
+$LicensingCoreKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
+$LicenseServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
+$TermServiceParametersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters'
+$PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+# ---- end of shared helpers ----
+
+function Format-Value($Value) {
+  if ($null -eq $Value) { return 'none' }
+  return [string]$Value
+}
+
+function Format-List($Names) {
+  if ($null -eq $Names) { return 'none' }
+  return '[' + (@($Names) -join ', ') + ']'
+}
+
+function Test-SameSet($Current, $Wanted) {
+  if ($null -eq $Current) { return $false }
+  $a = New-Object System.Collections.ArrayList
+  Add-UniqueNames $a $Current
+  if ($a.Count -ne @($Wanted).Count) { return $false }
+  foreach ($name in @($Wanted)) {
+    $found = $false
+    foreach ($existing in $a) { if ($existing -ieq $name) { $found = $true } }
+    if (-not $found) { return $false }
+  }
+  return $true
+}
+
+function Add-Check([System.Collections.ArrayList]$Checks, [string]$Name, [bool]$Ok, [string]$Detail) {
+  [void]$Checks.Add([ordered]@{ name = $Name; ok = $Ok; detail = $Detail })
+}
+
+function Get-ServerDetail([string]$Name) {
+  $addresses = @()
+  if (Test-LicenseServerName $Name) { $addresses = Resolve-HostAddresses $Name }
+  if ($addresses.Count -eq 0) { return [ordered]@{ ok = $false; detail = "$Name does not resolve" } }
+  $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 2000
+  $where = "$Name resolves to " + (@($addresses | Select-Object -First 4) -join ', ')
+  if ($tcp) { return [ordered]@{ ok = $true; detail = "$where; TCP 135 answers" } }
+  return [ordered]@{ ok = $false; detail = "$where; TCP 135 does not answer" }
+}
+
+try {
+  if ($ExpectedMode -cne '' -and $ExpectedMode -cnotmatch '^[24]\z') {
+    throw (New-ScriptError 'invalid-parameter' 'ExpectedMode must be empty, 2 (per device) or 4 (per user).')
+  }
+  if ($RdshExpected -cne 'true' -and $RdshExpected -cne 'false') {
+    throw (New-ScriptError 'invalid-parameter' 'RdshExpected must be true or false.')
+  }
+  $expectedList = Read-ServerList 'ExpectedServers' $ExpectedServers
+  $rdshWanted = ($RdshExpected -ceq 'true')
+  $checks = New-Object System.Collections.ArrayList
+
+  $feature = Get-FeatureState 'RDS-RD-Server'
+  $wantedFeature = 'Available'
+  if ($rdshWanted) { $wantedFeature = 'Installed' }
+  Add-Check $checks 'rdsh-role' ($feature -eq $wantedFeature) "RDS-RD-Server is $feature; expected $wantedFeature"
+
+  if ($rdshWanted) {
+    $localMode = Get-RegDword $LicensingCoreKey 'LicensingMode'
+    $policyMode = Get-RegDword $PolicyKey 'LicensingMode'
+    $effectiveMode = $localMode
+    if ($null -ne $policyMode) { $effectiveMode = $policyMode }
+    if ($ExpectedMode -cne '') {
+      $modeOk = ($null -ne $effectiveMode -and $effectiveMode -eq [int]$ExpectedMode)
+      $modeDetail = "effective LicensingMode $(Format-Value $effectiveMode) (local $(Format-Value $localMode), policy $(Format-Value $policyMode)); expected $ExpectedMode"
+      Add-Check $checks 'licensing-mode' $modeOk $modeDetail
+    }
+
+    $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
+    $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
+    $effectiveServers = $specified
+    $source = 'local'
+    if ($null -ne $policyServers) { $effectiveServers = $policyServers; $source = 'policy' }
+    $effectiveCount = @($effectiveServers | Where-Object { $null -ne $_ }).Count
+    if ($expectedList.Count -gt 0) {
+      $listOk = Test-SameSet $effectiveServers $expectedList
+      Add-Check $checks 'license-servers' $listOk "effective license servers $(Format-List $effectiveServers) ($source); expected $(Format-List $expectedList)"
+    } else {
+      Add-Check $checks 'license-servers' ($effectiveCount -gt 0) "effective license servers $(Format-List $effectiveServers) ($source)"
+    }
+
+    $toCheck = $expectedList
+    if ($expectedList.Count -eq 0 -and $effectiveCount -gt 0) { $toCheck = @($effectiveServers) }
+    foreach ($name in @($toCheck | Select-Object -First $MaxServers)) {
+      $server = Get-ServerDetail $name
+      Add-Check $checks "license-server:$name" $server.ok $server.detail
+    }
+
+    $bootTime = $null
+    try {
+      $bootTime = (Get-CimInstance -ClassName 'Win32_OperatingSystem' -ErrorAction Stop | Select-Object -First 1).LastBootUpTime
+    } catch { }
+    if ($null -eq $bootTime) {
+      Add-Check $checks 'licensing-events' $false 'the last boot time is unknown'
+    } else {
+      $events = Get-LicensingEvents $bootTime
+      $bootText = Format-Time $bootTime
+      if ($events.Count -eq 0) {
+        Add-Check $checks 'licensing-events' $true "no licensing events since boot at $bootText"
+      } else {
+        $ids = @($events | ForEach-Object { [int]$_.Id } | Sort-Object -Unique) -join ', '
+        Add-Check $checks 'licensing-events' $false "$($events.Count) licensing events since boot at $bootText (ids $ids)"
+      }
+    }
+  }
+
+  $running = Get-TermServiceRunning
+  $runningText = 'TermService is not running'
+  if ($running) { $runningText = 'TermService is running' }
+  Add-Check $checks 'termservice' $running $runningText
+  $listening = Get-RdpListening
+  $listeningText = 'nothing listens on TCP 3389'
+  if ($listening) { $listeningText = 'TCP 3389 is listening' }
+  Add-Check $checks 'rdp-listener' $listening $listeningText
+
+  $ok = $true
+  foreach ($check in $checks) { if (-not $check.ok) { $ok = $false } }
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; ok = $ok; checks = $checks.ToArray() })
+  exit 0
+} catch {
+  Write-CaughtError $_
+  exit 1
+}
