@@ -6,6 +6,9 @@ import { headerValue } from "../http";
  * The App Service managed-identity endpoint (api-version 2019-08-01) that ManagedIdentityCredential calls when
  * IDENTITY_ENDPOINT and IDENTITY_HEADER are set: GET ?api-version=2019-08-01&resource=... with X-IDENTITY-HEADER.
  */
+/** The client ID answered for the system-assigned identity. */
+export const SYSTEM_ASSIGNED_CLIENT_ID = "00000000-0000-4000-a000-00000000c11e";
+
 export function msiToken(issuer: TokenIssuer, secret: string, req: SimRequest): SimResponse {
   if (headerValue(req.headers, "x-identity-header") !== secret) {
     return { status: 401, body: { statusCode: 401, message: "The X-IDENTITY-HEADER header is missing or does not match." } };
@@ -17,6 +20,8 @@ export function msiToken(issuer: TokenIssuer, secret: string, req: SimRequest): 
     return { status: 400, body: { statusCode: 400, message: `Unsupported api-version '${apiVersion ?? ""}'; use 2019-08-01.` } };
   }
   const issued = issuer.issue(resource);
+  // A user-assigned identity is asked for by client_id; the answer names the identity it is for.
+  const clientId = req.url.searchParams.get("client_id") ?? SYSTEM_ASSIGNED_CLIENT_ID;
   return {
     status: 200,
     body: {
@@ -24,7 +29,7 @@ export function msiToken(issuer: TokenIssuer, secret: string, req: SimRequest): 
       expires_on: String(Math.floor(issued.expiresOnTimestamp / 1000)),
       resource,
       token_type: "Bearer",
-      client_id: "00000000-0000-4000-a000-00000000c11e",
+      client_id: clientId,
     },
   };
 }

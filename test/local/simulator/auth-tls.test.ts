@@ -21,7 +21,7 @@ describe("simulator: TLS and managed-identity auth", () => {
   });
 
   it("serves ARM to the real ManagedIdentityCredential through the App Service MSI endpoint", async () => {
-    const credential = new ManagedIdentityCredential();
+    const credential = new ManagedIdentityCredential("0c0ffee0-0000-4000-8000-000000000001");
     const compute = new ComputeManagementClient(credential, SUB, { endpoint: sim.armEndpoint, tlsOptions: { ca: sim.caCertPem } });
     const vm = await compute.virtualMachines.get("rg-app", "vm1");
     expect(vm.name).toBe("vm1");
@@ -58,5 +58,7 @@ describe("simulator: TLS and managed-identity auth", () => {
     const body = (await ok.json()) as { access_token: string; expires_on: string; token_type: string };
     expect(body.token_type).toBe("Bearer");
     expect(Number(body.expires_on)).toBeGreaterThan(Date.now() / 1000);
+    const user = await fetch(`${sim.msiEndpoint}?api-version=2019-08-01&resource=https://management.azure.com&client_id=abc`, { headers: { "X-IDENTITY-HEADER": sim.msiHeader } });
+    expect(((await user.json()) as { client_id: string }).client_id).toBe("abc");
   });
 });
