@@ -109,7 +109,7 @@ export class AzureState {
       const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
       const diskId = vm.osDisk.managed
         ? diskResourceId(vm.subscriptionId, vm.resourceGroup, vm.osDisk.name)
-        : `https://${vm.name.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 16) || "vm"}disks.blob.core.windows.net/vhds/${vm.osDisk.name}.vhd`;
+        : `https://${storageAccountFor(vm.resourceGroup)}.blob.core.windows.net/vhds/${vm.osDisk.name}.vhd`;
       const disk: SimDisk = {
         id: diskId,
         key: canonicalId(diskId),
@@ -212,4 +212,9 @@ export class AzureState {
     set.add(resourceGroup.toLowerCase());
     this.groups.set(sub, set);
   }
+}
+
+/** A storage-account name (3-24 lower-case letters and digits) for a group's unmanaged VHDs. */
+function storageAccountFor(resourceGroup: string): string {
+  return `${resourceGroup.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 19)}vhds`;
 }
