@@ -10,7 +10,7 @@ const LS2 = "rdls02.contoso.com";
 const classify = (b: ProbeBuilder, symptoms = 0) => classifyProbe(VM, b.build(), policy(), { graceWarningDays: 14, symptoms, now: NOW });
 
 describe("classifyProbe", () => {
-  type Row = [string, () => ProbeBuilder, Partial<VmCheck>, VmCheck["warning"] extends infer W ? (W extends undefined ? never : W)["kind"] | undefined : never];
+  type Row = [string, () => ProbeBuilder, Partial<VmCheck>, NonNullable<VmCheck["warning"]>["kind"] | undefined];
   const rows: Row[] = [
     ["healthy session host", () => probe().grace(30), { outcome: "compliant", causes: [], repairable: false }, undefined],
     ["healthy, grace counting down: licensed, so no warning", () => probe().grace(3), { outcome: "compliant" }, undefined],
