@@ -8,7 +8,7 @@ import type { SimOperation } from "../operations";
  * InProgress/Succeeded/Failed); with it, the Location URL (202 while running, then 200 with the result).
  */
 export const getOperation: Handler = (ctx, req, params) => {
-  const op = findOperation(ctx, req, params);
+  const op = findOperation(ctx, params);
   const status = ctx.ops.observe(op);
   req.note.lroStatus = status;
   const retry = { "Retry-After": String(ctx.options.retryAfterSeconds) };
@@ -33,10 +33,10 @@ export function describeOperationRequest(ctx: SimContext, req: SimRequest, param
   if (op.script !== undefined) req.note.script = op.script;
 }
 
-function findOperation(ctx: SimContext, req: SimRequest, params: Record<string, string>): SimOperation {
+function findOperation(ctx: SimContext, params: Record<string, string>): SimOperation {
   const op = ctx.ops.get(params.opId as string);
-  const segment = req.operation === "operation.poll" || req.operation === "operation.result" ? params.kind?.toLowerCase() : undefined;
-  const kindMatches = op !== undefined && (segment === "diskoperations") === (op.kind === "disk");
+  // A Compute operation is not found under DiskOperations, nor a disk operation under operations.
+  const kindMatches = op !== undefined && (params.kind?.toLowerCase() === "diskoperations") === (op.kind === "disk");
   if (!op || !kindMatches || op.subscriptionId.toLowerCase() !== (params.sub as string).toLowerCase()) {
     throw new ArmError(404, "NotFound", `The operation '${params.opId}' was not found.`);
   }
