@@ -1,0 +1,40 @@
+import { functionRegistry, installFunctionsCore } from "../../../local/durable/functions-core";
+import * as df from "durable-functions";
+import { app } from "@azure/functions";
+import { describe, expect, it } from "vitest";
+
+df.app.orchestration("PlanV1", function* () {
+  return "v1";
+});
+df.app.orchestration("PlanV2", function* () {
+  return "v2";
+});
+df.app.activity("Probe", { handler: () => "probed" });
+app.http("Health", { route: "health", methods: ["GET"], handler: () => ({ body: "ok" }) });
+df.app.client.http("Start", { route: "start", handler: async () => ({ status: 202 }) });
+
+describe("the @azure/functions-core stand-in", () => {
+  it("captures registrations made through @azure/functions and durable-functions, by name and by trigger", () => {
+    expect(installFunctionsCore()).toBe(functionRegistry);
+    expect(functionRegistry.byTrigger("orchestrationTrigger").map((r) => r.name)).toEqual(["PlanV1", "PlanV2"]);
+    expect(functionRegistry.byTrigger("activityTrigger").map((r) => r.name)).toEqual(["Probe"]);
+    expect(functionRegistry.byTrigger("httpTrigger").map((r) => r.name)).toEqual(["Health", "Start"]);
+    expect(functionRegistry.get("probe")?.name).toBe("Probe");
+    expect(functionRegistry.programmingModel?.name).toBe("@azure/functions");
+    const start = functionRegistry.require("Start");
+    const bindingTypes = Object.values(start.metadata.bindings).map((b) => b.type);
+    expect(bindingTypes).toEqual(["httpTrigger", "durableClient", "http"]);
+  });
+
+  it("refuses a second function with the same name, as the host does", () => {
+    expect(() => df.app.activity("PROBE", { handler: () => 1 })).toThrow(/already registered/);
+  });
+
+  it("serves replacement code under the original name", () => {
+    const redeployed = functionRegistry.withReplacements({ PlanV1: "PlanV2" });
+    const plan = redeployed.require("PlanV1");
+    expect(plan.name).toBe("PlanV1");
+    expect(plan.callback).toBe(functionRegistry.require("PlanV2").callback);
+    expect(redeployed.get("Probe")).toBe(functionRegistry.get("Probe"));
+  });
+});
