@@ -7,6 +7,7 @@ import type { VmRef } from "../domain/resource-id";
 import { isInScope } from "../domain/scope";
 import { InputError } from "../errors";
 import { appContext, runTiming } from "./app-context";
+import { checkEntraToken } from "./http-entra-auth";
 import { errorBody, errorResponse, jsonResponse, readBodyText } from "./http-responses";
 import { baseUrlOf, startOrJoinRun, type RunHandle } from "./run-starter";
 
@@ -14,6 +15,8 @@ import { baseUrlOf, startOrJoinRun, type RunHandle } from "./run-starter";
 export async function handleAlert(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
   try {
     const app = appContext();
+    const denied = await checkEntraToken(request, app.config, context);
+    if (denied) return denied;
     const alert = parseAlertBody(await readBodyText(request, MAX_ALERT_BYTES), { ownClientId: app.config.managedIdentityClientId });
     if (alert.ignore) {
       return jsonResponse(200, { alertId: alert.alertId, ignored: alert.ignore, runs: [], rejected: [] });
