@@ -3,6 +3,8 @@ import { ConfigError } from "./errors";
 import { isValidLicenseServerName, splitList } from "./domain/license-server-name";
 import { parseScope, type Scope } from "./domain/scope";
 import type { LicensingMode, PlaybookPolicy } from "./domain/playbook";
+import { SWEEP_POLICIES, type SweepPolicy } from "./domain/sweep-record";
+import { parseTagConditions, type TagFilter } from "./domain/sweep-tags";
 
 /** Every setting the app reads: name, whether it must be set, an example, and what it means. */
 export interface SettingSpec {
@@ -130,6 +132,70 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Optional app role the token's roles claim must contain (the role assigned to the action group's service principal). Needs ENTRA_AUDIENCE.",
   },
   {
+    name: "SWEEP_SCHEDULE",
+    required: false,
+    example: "0 0 2 * * *",
+    description:
+      "When the compliance sweep runs: an NCRONTAB expression of six fields (second minute hour day month day-of-week), in UTC unless WEBSITE_TIME_ZONE says otherwise. Default: daily at 02:00.",
+  },
+  {
+    name: "SWEEP_POLICY",
+    required: false,
+    example: "report",
+    description:
+      "What a sweep does with noncompliant VMs: report (default; changes nothing) or remediate (starts the per-VM remediation run, with its snapshot, approvals and safety checks, for VMs it can fix).",
+  },
+  {
+    name: "SWEEP_MAX_CONCURRENCY",
+    required: false,
+    example: "50",
+    description: "Most VMs a sweep checks at once. Checks start with one canary VM and double per clean wave up to this number (1-1000, default 50).",
+  },
+  {
+    name: "SWEEP_MAX_ERRORS",
+    required: false,
+    example: "10",
+    description: "A sweep starts no new check once this many checks have failed (1-10000, default 10). Deallocated VMs and VMs whose agent is not Ready are not failures.",
+  },
+  {
+    name: "SWEEP_MAX_REMEDIATIONS",
+    required: false,
+    example: "20",
+    description: "Most remediation runs one sweep starts under SWEEP_POLICY=remediate (0-10000, default 20); the rest are reported as over the cap.",
+  },
+  {
+    name: "GRACE_WARNING_DAYS",
+    required: false,
+    example: "14",
+    description: "A noncompliant VM whose RD licensing grace period ends within this many days is flagged as about to lose Remote Desktop (0-120, default 14).",
+  },
+  {
+    name: "SWEEP_WORKSPACE_IDS",
+    required: false,
+    example: "22222222-2222-2222-2222-222222222222",
+    description:
+      "Comma-separated Log Analytics workspace IDs (GUIDs) that receive the VMs' Event table; a sweep checks VMs with licensing events first. Empty: no symptom query.",
+  },
+  {
+    name: "SWEEP_TAG_INCLUDE",
+    required: false,
+    example: "role=rdsh,env=prod",
+    description:
+      "Sweep only VMs with these tags: comma-separated name=value or name (any value); the same name twice means either value, different names must all match. Empty: every Windows VM in ALLOWED_SCOPES.",
+  },
+  {
+    name: "SWEEP_TAG_EXCLUDE",
+    required: false,
+    example: "rdp-medic-sweep=skip",
+    description: "Leave out of sweeps VMs with any of these tags (same syntax as SWEEP_TAG_INCLUDE).",
+  },
+  {
+    name: "SYMPTOM_LOOKBACK_HOURS",
+    required: false,
+    example: "24",
+    description: "How far back a sweep looks for licensing events (1068, 1069, 1128, 1130) in the workspaces (1-720 hours, default 24).",
+  },
+  {
     name: "ARM_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
@@ -154,6 +220,20 @@ export interface Config {
   armCaCertPem: string | undefined;
   /** Microsoft Entra bearer-token check on POST /api/alerts; undefined when ENTRA_AUDIENCE is empty. */
   entraAuth: EntraAuthSettings | undefined;
+  sweep: SweepConfig;
+}
+
+/** Compliance sweep settings (SWEEP_*, GRACE_WARNING_DAYS, SYMPTOM_LOOKBACK_HOURS). */
+export interface SweepConfig {
+  schedule: string;
+  policy: SweepPolicy;
+  maxConcurrency: number;
+  maxErrors: number;
+  maxRemediations: number;
+  graceWarningDays: number;
+  workspaceIds: string[];
+  tags: TagFilter;
+  symptomLookbackHours: number;
 }
 
 export interface EntraAuthSettings {
@@ -236,6 +316,40 @@ function entraAuth(env: Env): EntraAuthSettings | undefined {
   return { audience, issuer, requiredRole };
 }
 
+function sweepConfig(env: Env): SweepConfig {
+  const schedule = text(env, "SWEEP_SCHEDULE") ?? "0 0 2 * * *";
+  const fields = schedule.split(/\s+/);
+  if (fields.length !== 6 || !fields.every((f) => /^[0-9A-Za-z*/,-]+$/.test(f))) {
+    fail("SWEEP_SCHEDULE", `must be an NCRONTAB expression of six fields (second minute hour day month day-of-week), not "${schedule.slice(0, 80)}"`);
+  }
+  const policy = text(env, "SWEEP_POLICY") ?? "report";
+  if (!(SWEEP_POLICIES as readonly string[]).includes(policy)) fail("SWEEP_POLICY", `must be report or remediate, not "${policy.slice(0, 40)}"`);
+  const workspaceIds = splitList(text(env, "SWEEP_WORKSPACE_IDS") ?? "");
+  for (const id of workspaceIds) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      fail("SWEEP_WORKSPACE_IDS", `has "${id.slice(0, 80)}", which is not a workspace ID (GUID)`);
+    }
+  }
+  const tags = (name: string) => {
+    try {
+      return parseTagConditions(text(env, name));
+    } catch (e) {
+      return fail(name, `is not a list of name=value or name entries: ${(e as Error).message}`);
+    }
+  };
+  return {
+    schedule,
+    policy: policy as SweepPolicy,
+    maxConcurrency: int(env, "SWEEP_MAX_CONCURRENCY", 50, 1, 1000),
+    maxErrors: int(env, "SWEEP_MAX_ERRORS", 10, 1, 10_000),
+    maxRemediations: int(env, "SWEEP_MAX_REMEDIATIONS", 20, 0, 10_000),
+    graceWarningDays: int(env, "GRACE_WARNING_DAYS", 14, 0, 120),
+    workspaceIds: workspaceIds.map((id) => id.toLowerCase()),
+    tags: { include: tags("SWEEP_TAG_INCLUDE"), exclude: tags("SWEEP_TAG_EXCLUDE") },
+    symptomLookbackHours: int(env, "SYMPTOM_LOOKBACK_HOURS", 24, 1, 720),
+  };
+}
+
 /** Reads and validates every setting at once; the first problem names the setting and gives an example. */
 export function loadConfig(env: Env = process.env): Config {
   const scopes = splitList(required(env, "ALLOWED_SCOPES")).map((s) => {
@@ -310,5 +424,6 @@ export function loadConfig(env: Env = process.env): Config {
     approvalTimeoutHours: int(env, "APPROVAL_TIMEOUT_HOURS", 24, 1, 336),
     armCaCertPem,
     entraAuth: entraAuth(env),
+    sweep: sweepConfig(env),
   };
 }
