@@ -33,6 +33,8 @@ export interface SimOperation {
   onComplete?: (op: SimOperation) => void;
   /** Body of the final Location answer when the outcome carries none (disk operations: the resource). */
   resultBody?: () => unknown;
+  /** The guest work behind it (a Run Command's script), while it runs. */
+  work?: Promise<void>;
 }
 
 export interface NewOperation {

@@ -3,12 +3,21 @@ import { ArmError } from "../errors";
 import type { SimRequest, SimResponse } from "../http";
 import type { SimOperation } from "../operations";
 
+const SCRIPT_WAIT_MS = 120_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /**
  * GET of an operation URL. Without `monitor=true` it is the Azure-AsyncOperation status (200 with
  * InProgress/Succeeded/Failed); with it, the Location URL (202 while running, then 200 with the result).
  */
-export const getOperation: Handler = (ctx, req, params) => {
+export const getOperation: Handler = async (ctx, req, params) => {
   const op = findOperation(ctx, params);
+  // A poll that arrives while the guest script still runs waits for it (bounded): the script's real run time
+  // then falls inside one poll interval, so clients on a virtual clock see no spurious timeouts.
+  if (op.work && op.outcome === undefined) await Promise.race([op.work, delay(SCRIPT_WAIT_MS)]);
   const status = ctx.ops.observe(op);
   req.note.lroStatus = status;
   const retry = { "Retry-After": String(ctx.options.retryAfterSeconds) };

@@ -82,6 +82,7 @@ export const runCommand: Handler = (ctx, req, params) => {
         });
       },
     );
+    op.work = work;
     ctx.background(work);
   }
   return acceptedAction(ctx, req, op);
