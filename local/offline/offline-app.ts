@@ -1,0 +1,91 @@
+/**
+ * The app as it runs offline: the real function app (src/index.ts) loaded into the local durable host,
+ * its Azure SDK clients pointed at the simulator (endpoint, CA and managed-identity endpoint changed, nothing else).
+ * One per process: the app reads its settings once, like a Functions host.
+ */
+import { randomUUID } from "node:crypto";
+import { functionRegistry } from "../durable/functions-core";
+import { LocalDurableHost } from "../durable/host";
+import type { HttpResult } from "../durable/trigger-invoker";
+import type { GuestRuntime } from "../guest/guest-state";
+import { createPwshRuntime } from "../guest/pwsh-runtime";
+import { startAzureSimulator, type AzureSimulator, type Scenario, type SimulatorOptions } from "../simulator";
+import { findTool } from "../tools";
+const createModelRuntime = (): GuestRuntime => { throw new Error("model runtime not yet available"); };
+
+export interface OfflineAppOptions {
+  scenario: Scenario;
+  /** App settings on top of the offline defaults (ALLOWED_SCOPES defaults to every subscription in the scenario). */
+  settings?: Record<string, string>;
+  /** "pwsh" runs the real scripts (needs `npm run tools`); "model" their TypeScript model; "auto" pwsh when installed. */
+  guest?: "pwsh" | "model" | "auto";
+  simulator?: Omit<SimulatorOptions, "scenario" | "guestRuntime">;
+  /** Process work in the background as it arrives (the CLI); tests drive the host themselves. */
+  autoRun?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface OfflineApp {
+  sim: AzureSimulator;
+  host: LocalDurableHost;
+  guestRuntime: GuestRuntime;
+  /** The function key the HTTP routes are called with (authLevel function). */
+  functionKey: string;
+  post(route: string, body: unknown): Promise<HttpResult>;
+  get(route: string): Promise<HttpResult>;
+  stop(): Promise<void>;
+}
+
+/** The app's managed identity in the simulator: its client ID is how alerts about our own actions are recognised. */
+export const OFFLINE_CLIENT_ID = "0c0ffee0-0000-4000-8000-000000000001";
+
+let started = false;
+
+export async function startOfflineApp(options: OfflineAppOptions): Promise<OfflineApp> {
+  if (started) throw new Error("one offline app per process: the app reads its settings once");
+  started = true;
+  const guestRuntime = chooseGuestRuntime(options.guest ?? "auto");
+  const sim = await startAzureSimulator({ ...options.simulator, scenario: options.scenario, guestRuntime });
+  const subscriptions = [...new Set(options.scenario.vms.map((vm) => vm.subscriptionId.toLowerCase()))];
+  Object.assign(process.env, sim.msiEnvironment, {
+    ALLOWED_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(","),
+    LICENSE_SERVERS: "ls01.contoso.com",
+    ARM_ENDPOINT: sim.armEndpoint,
+    LOGS_ENDPOINT: sim.logsEndpoint,
+    ARM_CA_CERT_FILE: sim.caCertFile,
+    MANAGED_IDENTITY_CLIENT_ID: OFFLINE_CLIENT_ID,
+    POLL_INTERVAL_SECONDS: "15",
+    ...options.settings,
+  });
+  // The real app, registered through the worker's functions-core API (hooked by local/durable).
+  void functionRegistry;
+  await import("../../src/index.js");
+  const host = await LocalDurableHost.start({
+    autoRun: options.autoRun ?? false,
+    log: options.log ? (entry) => options.log!(typeof entry === "string" ? entry : JSON.stringify(entry)) : undefined,
+  });
+  const functionKey = randomUUID();
+  const call = (method: string, route: string, body?: unknown) =>
+    host.invokeRoute(method, `${host.origin}/api/${route}?code=${functionKey}`, {
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+  return {
+    sim,
+    host,
+    guestRuntime,
+    functionKey,
+    post: (route, body) => call("POST", route, body),
+    get: (route) => call("GET", route),
+    async stop() {
+      await host.close();
+      await sim.stop();
+    },
+  };
+}
+
+function chooseGuestRuntime(choice: "pwsh" | "model" | "auto"): GuestRuntime {
+  if (choice === "model") return createModelRuntime();
+  if (choice === "pwsh" || findTool("pwsh") !== undefined) return createPwshRuntime();
+  return createModelRuntime();
+}
