@@ -4,6 +4,7 @@
  */
 import { durableClientInput, type DurableClientInput } from "./client-input";
 import { VirtualClock } from "./clock";
+import { EntityHub } from "./entities";
 import { jsonText } from "./episode";
 import { functionRegistry, type FunctionRegistry } from "./functions-core";
 import type { HistoryEvent } from "./history";
@@ -53,6 +54,7 @@ export class LocalDurableHost {
   readonly taskHubName: string;
   readonly hub: TaskHub;
   readonly api: ManagementApi;
+  readonly entities: EntityHub;
   #registry: FunctionRegistry;
   readonly #pump: Pump;
   readonly #triggers: TriggerInvoker;
@@ -84,11 +86,23 @@ export class LocalDurableHost {
         if (this.#autoRun) this.#pump.kick(this.#backgroundRun);
       },
     });
+    this.entities = new EntityHub({
+      invoker,
+      registry: () => this.#registry,
+      deliver: (instanceId, event, executionId) => this.hub.deliver(instanceId, event, executionId),
+      now: () => this.clock.now(),
+      batch: options.batch ?? "all",
+      onWork: () => {
+        if (this.#autoRun) this.#pump.kick(this.#backgroundRun);
+      },
+    });
+    this.hub.entities = this.entities;
     this.#pump = new Pump({
       hub: this.hub,
       clock: this.clock,
       horizonMs: this.clock.nowMs() + (options.maxVirtualTimeMs ?? 30 * DAY_MS),
       maxEpisodesPerRun: options.maxEpisodesPerRun ?? 50000,
+      entities: () => this.entities,
     });
     const routePrefix = options.routePrefix ?? "api";
     this.#triggers = new TriggerInvoker({
@@ -101,6 +115,7 @@ export class LocalDurableHost {
     this.api = new ManagementApi({
       hub: this.hub,
       taskHubName: this.taskHubName,
+      entities: () => this.entities,
       fallback: (request) => this.serveFunctionRoute(request),
     });
   }
@@ -168,6 +183,23 @@ export class LocalDurableHost {
   /** The live instance record (history, inbox, stats): for assertions, do not mutate. */
   instance(instanceId: string): InstanceRecord | undefined {
     return this.store.get(instanceId);
+  }
+
+  /** An entity's state as `client.readEntityState` sees it. */
+  readEntityState<T = unknown>(name: string, key: string): { entityExists: boolean; entityState?: T } {
+    const found = this.entities.read(name, key);
+    return found.exists ? { entityExists: true, entityState: found.state as T } : { entityExists: false };
+  }
+
+  signalEntity(name: string, key: string, operation: string, input?: unknown): void {
+    this.entities.signal(name, key, operation, input === undefined ? null : jsonText(input));
+  }
+
+  /** Moves the virtual clock forward (timers now due fire on the next run, or at once in background mode). */
+  advanceClock(by: number | Date): void {
+    if (typeof by === "number") this.clock.advanceBy(by);
+    else this.clock.advanceTo(by);
+    if (this.#autoRun) this.#pump.kick(this.#backgroundRun);
   }
 
   purge(instanceId: string): number {

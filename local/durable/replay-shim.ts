@@ -32,13 +32,20 @@ export interface ShimResult {
   nextSequenceId: number;
 }
 
+export interface EntityRequestArgs {
+  operation: string;
+  input: unknown;
+  signal: boolean;
+  targetInstanceId: string;
+  /** The calling orchestration. */
+  instanceId: string;
+  executionId: string;
+  sequenceId: number;
+}
+
 export interface EntityMessageFactory {
   /** The request a callEntity/signalEntity sends; `requestId` names the response event a call waits for. */
-  request(action: { operation: string; input: unknown; signal: boolean; targetInstanceId: string }, sequenceId: number): {
-    requestId: string;
-    eventName: string;
-    input: unknown;
-  };
+  request(args: EntityRequestArgs): { requestId: string; eventName: string; input: unknown };
 }
 
 export interface ShimOptions {
@@ -314,7 +321,8 @@ class ShimReplay {
     const factory = this.options.entityMessages;
     if (!factory) throw new OrchestrationProtocolError("The local durable host was not given an entity message factory.");
     const id = this.nextId();
-    const message = factory.request({ operation, input, signal, targetInstanceId }, id);
+    const { instanceId, executionId } = this.options;
+    const message = factory.request({ operation, input, signal, targetInstanceId, instanceId, executionId, sequenceId: id });
     this.pending.set(id, { kind: "sendEvent", id, targetInstanceId, eventName: message.eventName, input: message.input });
     return signal ? completedTask() : this.waitForEvent(message.requestId);
   }
