@@ -27,7 +27,7 @@ df.app.entity("Gate", (context: EntityContext<GateState>) => {
       return;
     }
     case "release":
-      if (state.holder === context.df.getInput()) context.df.setState({ ...state, holder: null });
+      if (state.holder === context.df.getInput<string>()) context.df.setState({ ...state, holder: null });
       return;
     case "audit":
       context.df.signalEntity(new df.EntityId("Counter", "audits"), "add", 1);
