@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors";
 import { isValidLicenseServerName, splitList } from "./domain/license-server-name";
@@ -196,6 +197,77 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "How far back a sweep looks for licensing events (1068, 1069, 1128, 1130) in the workspaces (1-720 hours, default 24).",
   },
   {
+    name: "LEDGER_TABLE_ENDPOINT",
+    required: false,
+    example: "https://strdpmedic.table.core.windows.net",
+    description:
+      "Table service of the app's storage account, for the audit ledger (one record per run; read by the cooldown, recurrence and circuit breakers and GET /api/remediations). Identity-based. Empty: no ledger, and those guards are off.",
+  },
+  {
+    name: "LEDGER_TABLE_NAME",
+    required: false,
+    example: "RdpMedicRuns",
+    description: "Ledger table name (3-63 letters and digits, starting with a letter; created on first use).",
+  },
+  {
+    name: "COOLDOWN_MINUTES",
+    required: false,
+    example: "60",
+    description: "After a run changed a VM, the VM is not changed again for this long (it is still diagnosed).",
+  },
+  {
+    name: "RECURRENCE_LIMIT",
+    required: false,
+    example: "3",
+    description: "When a VM needed a fix this many times within RECURRENCE_WINDOW_DAYS, the next run stops at needs-human: something keeps undoing the fix.",
+  },
+  {
+    name: "RECURRENCE_WINDOW_DAYS",
+    required: false,
+    example: "7",
+    description: "The window of RECURRENCE_LIMIT, in days.",
+  },
+  {
+    name: "BREAKER_THRESHOLD",
+    required: false,
+    example: "5",
+    description:
+      "License-server circuit breaker: when this many VMs using one license server needed a fix within BREAKER_WINDOW_MINUTES and the server does not answer properly, no VM is changed for that server; one needs-human report names the server.",
+  },
+  {
+    name: "BREAKER_WINDOW_MINUTES",
+    required: false,
+    example: "60",
+    description: "The window of BREAKER_THRESHOLD, in minutes.",
+  },
+  {
+    name: "MAX_CONCURRENT_REMEDIATIONS",
+    required: false,
+    example: "5",
+    description: "Blast radius: at most this many runs change VMs at once; further runs wait their turn (durably).",
+  },
+  {
+    name: "NOTIFY_WEBHOOK_URL",
+    required: false,
+    example: "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke",
+    description:
+      "When a run needs a person (approval, needs-human, failed), a JSON summary is POSTed here (Teams / Logic Apps). HTTPS. Empty: no notifications. A failing receiver never fails a run.",
+  },
+  {
+    name: "RDP_PROBE_HOST_SUFFIX",
+    required: false,
+    example: "corp.contoso.com",
+    description:
+      "Where the app can reach the VMs: after a fix, it also negotiates RDP (X.224) with <computer name>.<suffix>:3389 (or the host in the VM tag rdp-medic-rdp-host). Empty: only the in-guest verify.",
+  },
+  {
+    name: "RESTORE_OS_DISK_ON_FAILURE",
+    required: false,
+    example: "false",
+    description:
+      "true: when verification fails after the registry rollback, restore the OS disk from the run's snapshot (create disk, deallocate, swap, start). Needs the restore actions in the role (enableOsDiskRestore).",
+  },
+  {
     name: "ARM_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
@@ -221,6 +293,26 @@ export interface Config {
   /** Microsoft Entra bearer-token check on POST /api/alerts; undefined when ENTRA_AUDIENCE is empty. */
   entraAuth: EntraAuthSettings | undefined;
   sweep: SweepConfig;
+  ledger: LedgerSettings | undefined;
+  guards: GuardSettings;
+  notifyWebhookUrl: string | undefined;
+  rdpProbeHostSuffix: string | undefined;
+  restoreOsDiskOnFailure: boolean;
+}
+
+export interface LedgerSettings {
+  tableEndpoint: string;
+  tableName: string;
+}
+
+/** Limits that keep unattended runs from making things worse. */
+export interface GuardSettings {
+  cooldownMinutes: number;
+  recurrenceLimit: number;
+  recurrenceWindowDays: number;
+  breakerThreshold: number;
+  breakerWindowMinutes: number;
+  maxConcurrentRemediations: number;
 }
 
 /** Compliance sweep settings (SWEEP_*, GRACE_WARNING_DAYS, SYMPTOM_LOOKBACK_HOURS). */
@@ -314,6 +406,41 @@ function entraAuth(env: Env): EntraAuthSettings | undefined {
     fail("ENTRA_REQUIRED_ROLE", `must be one app role value without spaces, not "${requiredRole.slice(0, 80)}"`);
   }
   return { audience, issuer, requiredRole };
+}
+
+function ledgerSettings(env: Env): LedgerSettings | undefined {
+  const endpoint = text(env, "LEDGER_TABLE_ENDPOINT");
+  const tableName = text(env, "LEDGER_TABLE_NAME") ?? "RdpMedicRuns";
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) {
+    fail("LEDGER_TABLE_NAME", `must be 3-63 letters and digits starting with a letter, not "${tableName}"`);
+  }
+  if (endpoint === undefined) return undefined;
+  return { tableEndpoint: httpsUrl(env, "LEDGER_TABLE_ENDPOINT", endpoint), tableName };
+}
+
+function webhookUrl(env: Env): string | undefined {
+  const value = text(env, "NOTIFY_WEBHOOK_URL");
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail("NOTIFY_WEBHOOK_URL", "must be an absolute URL");
+  }
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    fail("NOTIFY_WEBHOOK_URL", "must use https (http only to a loopback address)");
+  }
+  return value;
+}
+
+function hostSuffix(env: Env): string | undefined {
+  const value = text(env, "RDP_PROBE_HOST_SUFFIX");
+  if (value === undefined) return undefined;
+  if (!isValidLicenseServerName(value) || isIP(value) !== 0) {
+    fail("RDP_PROBE_HOST_SUFFIX", `must be a DNS domain such as corp.contoso.com, not "${value.slice(0, 80)}"`);
+  }
+  return value.replace(/\.$/, "");
 }
 
 function sweepConfig(env: Env): SweepConfig {
@@ -425,5 +552,17 @@ export function loadConfig(env: Env = process.env): Config {
     armCaCertPem,
     entraAuth: entraAuth(env),
     sweep: sweepConfig(env),
+    ledger: ledgerSettings(env),
+    guards: {
+      cooldownMinutes: int(env, "COOLDOWN_MINUTES", 60, 0, 10_080),
+      recurrenceLimit: int(env, "RECURRENCE_LIMIT", 3, 1, 100),
+      recurrenceWindowDays: int(env, "RECURRENCE_WINDOW_DAYS", 7, 1, 90),
+      breakerThreshold: int(env, "BREAKER_THRESHOLD", 5, 2, 10_000),
+      breakerWindowMinutes: int(env, "BREAKER_WINDOW_MINUTES", 60, 1, 10_080),
+      maxConcurrentRemediations: int(env, "MAX_CONCURRENT_REMEDIATIONS", 5, 1, 1000),
+    },
+    notifyWebhookUrl: webhookUrl(env),
+    rdpProbeHostSuffix: hostSuffix(env),
+    restoreOsDiskOnFailure: bool(env, "RESTORE_OS_DISK_ON_FAILURE", false),
   };
 }
