@@ -7,6 +7,7 @@ export const KEYS = {
   licenseServers: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers",
   termServiceParameters: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters",
   policy: "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services",
+  rdpTcp: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
 } as const;
 
 export const SERVER_COMPONENT_CACHE = "HKLM\\SOFTWARE\\Microsoft\\ServerManager\\ServicingStorage\\ServerComponentCache";
@@ -32,13 +33,19 @@ export function setRegValue(state: GuestState, key: string, name: string, value:
   values[findName(values, name) ?? name] = value;
 }
 
-/** A REG_DWORD as the scripts read it (Int32), null when absent. */
+/** A REG_DWORD as the scripts report it (unsigned), null when absent. */
 export function readDword(state: GuestState, key: string, name: string): number | null {
   const v = getRegValue(state, key, name);
   if (v === undefined) return null;
-  if (v.type === "REG_DWORD") return v.value | 0;
+  if (v.type === "REG_DWORD") return v.value >>> 0;
   const n = Number.parseInt(String(v.value), 10);
-  return Number.isNaN(n) ? null : n | 0;
+  return Number.isNaN(n) ? null : n >>> 0;
+}
+
+/** The RDP listener's port: RDP-Tcp PortNumber, 3389 unless set to another valid port. */
+export function rdpPort(state: GuestState): number {
+  const port = readDword(state, KEYS.rdpTcp, "PortNumber");
+  return port === null || port < 1 || port > 65535 ? 3389 : port;
 }
 
 /** A REG_MULTI_SZ without blank entries, null when absent. */
@@ -57,12 +64,13 @@ export function splitCommaList(value: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The Group Policy LicenseServers value: comma-separated; null when absent. */
+/** The Group Policy LicenseServers value: comma-separated; null when absent or empty. */
 export function readCommaList(state: GuestState, key: string, name: string): string[] | null {
   const v = getRegValue(state, key, name);
   if (v === undefined) return null;
   const text = v.type === "REG_MULTI_SZ" ? v.value.join(",") : String(v.value);
-  return splitCommaList(text);
+  const names = splitCommaList(text);
+  return names.length === 0 ? null : names;
 }
 
 export function featureState(state: GuestState, name: string): GuestFeatureState {

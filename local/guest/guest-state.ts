@@ -37,6 +37,8 @@ export interface GuestState {
   features: Record<string, GuestFeatureState>;
   termServiceRunning: boolean;
   listeningPorts: number[];
+  /** The VM's own unicast addresses (Get-NetIPAddress, loopback excluded); missing = none known. */
+  localAddresses?: string[];
   graceDaysLeft: number;
   network: {
     /** Host name -> addresses it resolves to (missing = DNS failure). IP literals need no entry. */

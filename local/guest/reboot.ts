@@ -5,6 +5,7 @@ import {
   featureState,
   findName,
   licensingConfig,
+  rdpPort,
   reachableLicenseServer,
   setRegValue,
 } from "./guest-registry";
@@ -17,7 +18,7 @@ const CONFIGURED_MODES = new Set([2, 4, 6]);
 
 /**
  * What a restart does to the fake Windows machine (both runtimes use it): pending feature changes settle and the
- * Server Manager component cache follows, TermService starts and listens on 3389 (Remote Desktop for
+ * Server Manager component cache follows, TermService starts and listens on the RDP port (Remote Desktop for
  * Administration needs no role), and an RD Session Host that cannot get licenses logs the licensing events RCM
  * logs at start.
  */
@@ -36,7 +37,8 @@ export function rebootGuest(state: GuestState, now: Date): GuestState {
   }
   next.bootTime = now.toISOString();
   next.termServiceRunning = true;
-  if (!next.listeningPorts.includes(3389)) next.listeningPorts = [...next.listeningPorts, 3389];
+  const port = rdpPort(next);
+  if (!next.listeningPorts.includes(port)) next.listeningPorts = [...next.listeningPorts, port];
   next.events = [...next.events, ...bootLicensingEvents(next, now)];
   return next;
 }

@@ -250,7 +250,9 @@ function dism {
   $name = $global:ShimDismFeatures[$dismName]
   $state = Get-ShimFeatureState $name
   if ($state -eq 'Installed' -or $state -eq 'InstallPending') {
-    $global:ShimState.features[$name] = 'UninstallPending'
+    $stored = Find-ShimName $global:ShimState.features $name
+    if ($null -eq $stored) { $stored = $name }
+    $global:ShimState.features[$stored] = 'UninstallPending'
     Save-ShimState
     $state = 'UninstallPending'
   }
@@ -415,6 +417,20 @@ function New-Object {
   )
   if ($TypeName -ieq 'System.Net.Sockets.TcpClient' -or $TypeName -ieq 'Net.Sockets.TcpClient') { return (New-ShimTcpClient) }
   Microsoft.PowerShell.Utility\New-Object @PSBoundParameters
+}
+
+# The VM's addresses: GuestState.localAddresses plus the loopback ones every Windows has.
+function Get-NetIPAddress {
+  [CmdletBinding()]
+  param([string]$AddressState, [string]$AddressFamily)
+  $all = @('127.0.0.1', '::1') + @($global:ShimState.localAddresses | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+  foreach ($address in $all) {
+    $family = 'IPv4'
+    if ($address.Contains(':')) { $family = 'IPv6' }
+    $alias = 'Ethernet'
+    if ($address -eq '127.0.0.1' -or $address -eq '::1') { $alias = 'Loopback Pseudo-Interface 1' }
+    [pscustomobject]@{ IPAddress = $address; AddressFamily = $family; AddressState = 'Preferred'; InterfaceAlias = $alias }
+  }
 }
 
 function Get-NetTCPConnection {

@@ -15,12 +15,20 @@ $ProgressPreference = 'SilentlyContinue'
 $MaxServers = 10
 
 function Write-Result($Object) {
-  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 5)
+}
+
+# Text fit for the JSON line: control and direction characters become '?', at most $Max characters.
+function Get-SafeText([string]$Text, [int]$Max) {
+  $clean = $Text -replace '[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]', '?'
+  if ($clean.Length -gt $Max) { $clean = $clean.Substring(0, $Max) }
+  return $clean
 }
 
 function Write-ScriptError([string]$Code, [string]$Message, [switch]$Genuine) {
-  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $Message } })
-  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $Message") }
+  $text = Get-SafeText $Message 1000
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $text } })
+  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $text") }
 }
 
 # An exception that the top-level handler prints as {"error":{"code","message"}}.
@@ -77,18 +85,34 @@ function Split-List([string]$Value) {
   return ,$items.ToArray()
 }
 
-# Adds the names not yet in the list (compared case-insensitively, as Windows compares host names).
+# Splits a list parameter on commas and spaces: a host may bind "a,b" as an array and join it with a space.
+# Other whitespace stays in the name, which then fails validation.
+function Split-Parameter([string]$Value) {
+  $items = New-Object System.Collections.ArrayList
+  foreach ($part in ($Value -split '[, ]+')) {
+    if ($part.Length -gt 0) { [void]$items.Add($part) }
+  }
+  return ,$items.ToArray()
+}
+
+# Host names compare case-insensitively and without a trailing dot.
+function Test-SameName([string]$A, [string]$B) {
+  return (($A -replace '\.\z', '') -ieq ($B -replace '\.\z', ''))
+}
+
+# Adds the names not yet in the list (the first spelling stays).
 function Add-UniqueNames([System.Collections.ArrayList]$List, $Names) {
   foreach ($name in @($Names)) {
+    if ($null -eq $name) { continue }
     $seen = $false
-    foreach ($existing in $List) { if ($existing -ieq $name) { $seen = $true } }
+    foreach ($existing in $List) { if (Test-SameName $existing $name) { $seen = $true } }
     if (-not $seen) { [void]$List.Add([string]$name) }
   }
 }
 
 # A comma-separated license server parameter, validated: the distinct names, in order.
 function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Required) {
-  $names = Split-List $Value
+  $names = Split-Parameter $Value
   if ($Required -and $names.Count -eq 0) {
     throw (New-ScriptError 'invalid-parameter' "$ParameterName must name at least one license server.")
   }
@@ -111,10 +135,13 @@ function Get-RegValue([string]$Path, [string]$Name) {
   return ,$item.$Name
 }
 
+# A REG_DWORD as the unsigned number it is (Get-ItemProperty gives an Int32).
 function Get-RegDword([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return [int]$value
+  $number = [long]$value
+  if ($number -lt 0) { $number += 4294967296 }
+  return $number
 }
 
 # A REG_MULTI_SZ as a list without empty entries; $null when the value is absent.
@@ -129,11 +156,13 @@ function Get-RegMultiString([string]$Path, [string]$Name) {
   return ,$items.ToArray()
 }
 
-# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent.
+# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent or empty.
 function Get-RegCommaList([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return ,(Split-List ([string](@($value) -join ',')))
+  $names = Split-List ([string](@($value) -join ','))
+  if ($names.Count -eq 0) { return $null }
+  return ,$names
 }
 
 # Runs reg.exe (never prompts: /f) and fails on a non-zero exit code.
@@ -208,8 +237,15 @@ function Get-TermServiceRunning {
   return ($null -ne $service -and [string]$service.Status -eq 'Running')
 }
 
+# The RDP port: PortNumber of the RDP-Tcp listener, 3389 unless changed.
+function Get-RdpPort {
+  $port = Get-RegDword $RdpTcpKey 'PortNumber'
+  if ($null -eq $port -or $port -lt 1 -or $port -gt 65535) { return 3389 }
+  return [int]$port
+}
+
 function Get-RdpListening {
-  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort 3389 -ErrorAction SilentlyContinue)
+  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort (Get-RdpPort) -ErrorAction SilentlyContinue)
   return ($listeners.Count -gt 0)
 }
 
@@ -234,11 +270,16 @@ $LicensingCoreKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\
 $LicenseServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
 $TermServiceParametersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters'
 $PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+$RdpTcpKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 # ---- end of shared helpers ----
 
 $MaxEvents = 10
 $MaxAddresses = 4
-$MaxOutputBytes = 4000
+$MaxServerChecks = 16
+$MaxListEntries = 16
+$MaxNameLength = 256
+$MaxOutputBytes = 3500
+$script:Truncated = $false
 
 function Get-TerminalServiceSetting {
   try {
@@ -252,9 +293,35 @@ function Get-GraceDaysLeft($Setting) {
   if ($null -eq $Setting) { return $null }
   try {
     $answer = Invoke-CimMethod -InputObject $Setting -MethodName 'GetGracePeriodDays' -ErrorAction Stop
-    if ([int]$answer.ReturnValue -eq 0) { return [int]$answer.DaysLeft }
+    if ([int]$answer.ReturnValue -eq 0 -and [long]$answer.DaysLeft -ge 0 -and [long]$answer.DaysLeft -le 365) { return [int]$answer.DaysLeft }
   } catch { }
   return $null
+}
+
+# The VM's own unicast addresses: a license server that resolves to one of them is this VM.
+function Get-LocalAddresses {
+  $addresses = New-Object System.Collections.ArrayList
+  try {
+    foreach ($entry in @(Get-NetIPAddress -AddressState Preferred -ErrorAction Stop)) {
+      $ip = ([string]$entry.IPAddress) -replace '%.*\z', ''
+      if ($ip -match '^127\.' -or $ip -eq '::1' -or $ip -match '^fe[89ab][0-9a-f]:' -or -not (Test-IpAddress $ip)) { continue }
+      if (-not $addresses.Contains($ip) -and $addresses.Count -lt 16) { [void]$addresses.Add($ip) }
+    }
+  } catch { }
+  return ,$addresses.ToArray()
+}
+
+# A server list as Windows holds it, made safe to print: at most 16 names of at most 256 characters.
+function Get-ReportedList($Names) {
+  if ($null -eq $Names) { return $null }
+  $reported = New-Object System.Collections.ArrayList
+  foreach ($name in @($Names)) {
+    if ($reported.Count -ge $MaxListEntries) { $script:Truncated = $true; break }
+    $safe = Get-SafeText ([string]$name) $MaxNameLength
+    if ($safe.Length -lt ([string]$name).Length) { $script:Truncated = $true }
+    [void]$reported.Add($safe)
+  }
+  return ,$reported.ToArray()
 }
 
 # What the license server itself says (WMI over DCOM; needs rights there, so a failure only means "not known").
@@ -308,7 +375,7 @@ function Get-ServerCheck([string]$Name, $Setting) {
   if ($valid) { $addresses = Resolve-HostAddresses $Name }
   $resolved = $addresses.Count -gt 0
   $tcp = $false
-  if ($resolved) { $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 2000 }
+  if ($resolved) { $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 3000 }
   $health = 'unknown'
   if ($resolved -and $tcp) { $health = Get-LicenseServerHealth $Name $Setting }
   elseif ($valid) { $health = 'unreachable' }
@@ -319,31 +386,32 @@ try {
   $intended = Read-ServerList 'LicenseServers' $LicenseServers
 
   $now = Get-Date
-  $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
-  $legacy = Get-RegMultiString $TermServiceParametersKey 'SpecifiedLicenseServers'
-  $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
+  $specified = Get-ReportedList (Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers')
+  $legacy = Get-ReportedList (Get-RegMultiString $TermServiceParametersKey 'SpecifiedLicenseServers')
+  $policyServers = Get-ReportedList (Get-RegCommaList $PolicyKey 'LicenseServers')
   $setting = Get-TerminalServiceSetting
 
-  # Servers to check: the Group Policy list, the local list, then the intended ones; each name once.
+  # Servers to check: the intended ones, then Group Policy's, the local list and the legacy path; each name once.
   $candidates = New-Object System.Collections.ArrayList
-  foreach ($list in @($policyServers, $specified, $intended)) {
+  foreach ($list in @($intended, $policyServers, $specified, $legacy)) {
     if ($null -ne $list) { Add-UniqueNames $candidates $list }
   }
-  $truncated = $candidates.Count -gt $MaxServers
+  if ($candidates.Count -gt $MaxServerChecks) { $script:Truncated = $true }
   $servers = New-Object System.Collections.ArrayList
-  foreach ($name in @($candidates | Select-Object -First $MaxServers)) { [void]$servers.Add((Get-ServerCheck $name $setting)) }
+  foreach ($name in @($candidates | Select-Object -First $MaxServerChecks)) { [void]$servers.Add((Get-ServerCheck $name $setting)) }
 
   $events = Get-LicensingEvents $now.AddHours(-24)
   $eventList = New-Object System.Collections.ArrayList
   foreach ($e in @($events | Select-Object -First $MaxEvents)) {
     [void]$eventList.Add([ordered]@{ id = [int]$e.Id; log = [string]$e.LogName; time = (Format-Time $e.TimeCreated) })
   }
-  if ($events.Count -gt $eventList.Count) { $truncated = $true }
+  if ($events.Count -gt $eventList.Count) { $script:Truncated = $true }
 
   $result = [ordered]@{
     rdpMedic = $ScriptName
     v = 1
     computerName = [string]$env:COMPUTERNAME
+    localAddresses = (Get-LocalAddresses)
     rdshInstallState = (Get-RegDword $RdshCacheKey 'InstallState')
     rdshFeature = (Get-FeatureState 'RDS-RD-Server')
     licensingRoleFeature = (Get-FeatureState 'RDS-Licensing')
@@ -358,7 +426,7 @@ try {
     rdpListening = (Get-RdpListening)
     events = $eventList.ToArray()
     eventCount = $events.Count
-    truncated = $truncated
+    truncated = $script:Truncated
   }
 
   # Run Command keeps only the last 4096 bytes: drop detail (oldest events first, then addresses) until it fits.

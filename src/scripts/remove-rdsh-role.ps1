@@ -12,12 +12,20 @@ $ProgressPreference = 'SilentlyContinue'
 $MaxServers = 10
 
 function Write-Result($Object) {
-  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 5)
+}
+
+# Text fit for the JSON line: control and direction characters become '?', at most $Max characters.
+function Get-SafeText([string]$Text, [int]$Max) {
+  $clean = $Text -replace '[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]', '?'
+  if ($clean.Length -gt $Max) { $clean = $clean.Substring(0, $Max) }
+  return $clean
 }
 
 function Write-ScriptError([string]$Code, [string]$Message, [switch]$Genuine) {
-  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $Message } })
-  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $Message") }
+  $text = Get-SafeText $Message 1000
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $text } })
+  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $text") }
 }
 
 # An exception that the top-level handler prints as {"error":{"code","message"}}.
@@ -74,18 +82,34 @@ function Split-List([string]$Value) {
   return ,$items.ToArray()
 }
 
-# Adds the names not yet in the list (compared case-insensitively, as Windows compares host names).
+# Splits a list parameter on commas and spaces: a host may bind "a,b" as an array and join it with a space.
+# Other whitespace stays in the name, which then fails validation.
+function Split-Parameter([string]$Value) {
+  $items = New-Object System.Collections.ArrayList
+  foreach ($part in ($Value -split '[, ]+')) {
+    if ($part.Length -gt 0) { [void]$items.Add($part) }
+  }
+  return ,$items.ToArray()
+}
+
+# Host names compare case-insensitively and without a trailing dot.
+function Test-SameName([string]$A, [string]$B) {
+  return (($A -replace '\.\z', '') -ieq ($B -replace '\.\z', ''))
+}
+
+# Adds the names not yet in the list (the first spelling stays).
 function Add-UniqueNames([System.Collections.ArrayList]$List, $Names) {
   foreach ($name in @($Names)) {
+    if ($null -eq $name) { continue }
     $seen = $false
-    foreach ($existing in $List) { if ($existing -ieq $name) { $seen = $true } }
+    foreach ($existing in $List) { if (Test-SameName $existing $name) { $seen = $true } }
     if (-not $seen) { [void]$List.Add([string]$name) }
   }
 }
 
 # A comma-separated license server parameter, validated: the distinct names, in order.
 function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Required) {
-  $names = Split-List $Value
+  $names = Split-Parameter $Value
   if ($Required -and $names.Count -eq 0) {
     throw (New-ScriptError 'invalid-parameter' "$ParameterName must name at least one license server.")
   }
@@ -108,10 +132,13 @@ function Get-RegValue([string]$Path, [string]$Name) {
   return ,$item.$Name
 }
 
+# A REG_DWORD as the unsigned number it is (Get-ItemProperty gives an Int32).
 function Get-RegDword([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return [int]$value
+  $number = [long]$value
+  if ($number -lt 0) { $number += 4294967296 }
+  return $number
 }
 
 # A REG_MULTI_SZ as a list without empty entries; $null when the value is absent.
@@ -126,11 +153,13 @@ function Get-RegMultiString([string]$Path, [string]$Name) {
   return ,$items.ToArray()
 }
 
-# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent.
+# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent or empty.
 function Get-RegCommaList([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return ,(Split-List ([string](@($value) -join ',')))
+  $names = Split-List ([string](@($value) -join ','))
+  if ($names.Count -eq 0) { return $null }
+  return ,$names
 }
 
 # Runs reg.exe (never prompts: /f) and fails on a non-zero exit code.
@@ -205,8 +234,15 @@ function Get-TermServiceRunning {
   return ($null -ne $service -and [string]$service.Status -eq 'Running')
 }
 
+# The RDP port: PortNumber of the RDP-Tcp listener, 3389 unless changed.
+function Get-RdpPort {
+  $port = Get-RegDword $RdpTcpKey 'PortNumber'
+  if ($null -eq $port -or $port -lt 1 -or $port -gt 65535) { return 3389 }
+  return [int]$port
+}
+
 function Get-RdpListening {
-  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort 3389 -ErrorAction SilentlyContinue)
+  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort (Get-RdpPort) -ErrorAction SilentlyContinue)
   return ($listeners.Count -gt 0)
 }
 
@@ -231,6 +267,7 @@ $LicensingCoreKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\
 $LicenseServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
 $TermServiceParametersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters'
 $PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+$RdpTcpKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 # ---- end of shared helpers ----
 
 function Get-RoleState {

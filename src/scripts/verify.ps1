@@ -1,13 +1,14 @@
 # rdp-medic-script: verify
 # Read-only check, after the fix and a restart, that RDP licensing is what the plan wanted.
 # Prints one compact JSON line: VerifyOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
+# Parameters are never empty; 'any' means "do not check" (docs/playbook-contract.md).
 param(
-  # 2 or 4; empty = not checked.
-  [string]$ExpectedMode = '',
-  # Comma-separated license servers the effective (Group Policy aware) list must hold; empty = not checked.
-  [string]$ExpectedServers = '',
-  # 'true' when the RD Session Host role should be installed, 'false' after it was removed.
-  [string]$RdshExpected = 'true'
+  # 2, 4 or any: compared with the effective (Group Policy aware) licensing mode.
+  [string]$ExpectedMode = 'any',
+  # Comma-separated license servers, or any: compared as a set with the effective list; each must answer.
+  [string]$ExpectedServers = 'any',
+  # present, absent or any (either, but not a pending change).
+  [string]$RdshExpected = 'any'
 )
 
 $ScriptName = 'verify'
@@ -18,12 +19,20 @@ $ProgressPreference = 'SilentlyContinue'
 $MaxServers = 10
 
 function Write-Result($Object) {
-  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 5)
+}
+
+# Text fit for the JSON line: control and direction characters become '?', at most $Max characters.
+function Get-SafeText([string]$Text, [int]$Max) {
+  $clean = $Text -replace '[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]', '?'
+  if ($clean.Length -gt $Max) { $clean = $clean.Substring(0, $Max) }
+  return $clean
 }
 
 function Write-ScriptError([string]$Code, [string]$Message, [switch]$Genuine) {
-  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $Message } })
-  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $Message") }
+  $text = Get-SafeText $Message 1000
+  Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; error = [ordered]@{ code = $Code; message = $text } })
+  if ($Genuine) { [Console]::Error.WriteLine("rdp-medic ${ScriptName}: ${Code}: $text") }
 }
 
 # An exception that the top-level handler prints as {"error":{"code","message"}}.
@@ -80,18 +89,34 @@ function Split-List([string]$Value) {
   return ,$items.ToArray()
 }
 
-# Adds the names not yet in the list (compared case-insensitively, as Windows compares host names).
+# Splits a list parameter on commas and spaces: a host may bind "a,b" as an array and join it with a space.
+# Other whitespace stays in the name, which then fails validation.
+function Split-Parameter([string]$Value) {
+  $items = New-Object System.Collections.ArrayList
+  foreach ($part in ($Value -split '[, ]+')) {
+    if ($part.Length -gt 0) { [void]$items.Add($part) }
+  }
+  return ,$items.ToArray()
+}
+
+# Host names compare case-insensitively and without a trailing dot.
+function Test-SameName([string]$A, [string]$B) {
+  return (($A -replace '\.\z', '') -ieq ($B -replace '\.\z', ''))
+}
+
+# Adds the names not yet in the list (the first spelling stays).
 function Add-UniqueNames([System.Collections.ArrayList]$List, $Names) {
   foreach ($name in @($Names)) {
+    if ($null -eq $name) { continue }
     $seen = $false
-    foreach ($existing in $List) { if ($existing -ieq $name) { $seen = $true } }
+    foreach ($existing in $List) { if (Test-SameName $existing $name) { $seen = $true } }
     if (-not $seen) { [void]$List.Add([string]$name) }
   }
 }
 
 # A comma-separated license server parameter, validated: the distinct names, in order.
 function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Required) {
-  $names = Split-List $Value
+  $names = Split-Parameter $Value
   if ($Required -and $names.Count -eq 0) {
     throw (New-ScriptError 'invalid-parameter' "$ParameterName must name at least one license server.")
   }
@@ -114,10 +139,13 @@ function Get-RegValue([string]$Path, [string]$Name) {
   return ,$item.$Name
 }
 
+# A REG_DWORD as the unsigned number it is (Get-ItemProperty gives an Int32).
 function Get-RegDword([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return [int]$value
+  $number = [long]$value
+  if ($number -lt 0) { $number += 4294967296 }
+  return $number
 }
 
 # A REG_MULTI_SZ as a list without empty entries; $null when the value is absent.
@@ -132,11 +160,13 @@ function Get-RegMultiString([string]$Path, [string]$Name) {
   return ,$items.ToArray()
 }
 
-# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent.
+# The Group Policy LicenseServers value: a comma-separated REG_SZ; $null when absent or empty.
 function Get-RegCommaList([string]$Path, [string]$Name) {
   $value = Get-RegValue $Path $Name
   if ($null -eq $value) { return $null }
-  return ,(Split-List ([string](@($value) -join ',')))
+  $names = Split-List ([string](@($value) -join ','))
+  if ($names.Count -eq 0) { return $null }
+  return ,$names
 }
 
 # Runs reg.exe (never prompts: /f) and fails on a non-zero exit code.
@@ -211,8 +241,15 @@ function Get-TermServiceRunning {
   return ($null -ne $service -and [string]$service.Status -eq 'Running')
 }
 
+# The RDP port: PortNumber of the RDP-Tcp listener, 3389 unless changed.
+function Get-RdpPort {
+  $port = Get-RegDword $RdpTcpKey 'PortNumber'
+  if ($null -eq $port -or $port -lt 1 -or $port -gt 65535) { return 3389 }
+  return [int]$port
+}
+
 function Get-RdpListening {
-  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort 3389 -ErrorAction SilentlyContinue)
+  $listeners = @(Get-NetTCPConnection -State Listen -LocalPort (Get-RdpPort) -ErrorAction SilentlyContinue)
   return ($listeners.Count -gt 0)
 }
 
@@ -237,6 +274,7 @@ $LicensingCoreKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\
 $LicenseServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
 $TermServiceParametersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters'
 $PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+$RdpTcpKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 # ---- end of shared helpers ----
 
 function Format-Value($Value) {
@@ -251,93 +289,96 @@ function Format-List($Names) {
 
 function Test-SameSet($Current, $Wanted) {
   if ($null -eq $Current) { return $false }
-  $a = New-Object System.Collections.ArrayList
-  Add-UniqueNames $a $Current
-  if ($a.Count -ne @($Wanted).Count) { return $false }
+  $distinct = New-Object System.Collections.ArrayList
+  Add-UniqueNames $distinct $Current
+  if ($distinct.Count -ne @($Wanted).Count) { return $false }
   foreach ($name in @($Wanted)) {
     $found = $false
-    foreach ($existing in $a) { if ($existing -ieq $name) { $found = $true } }
+    foreach ($existing in $distinct) { if (Test-SameName $existing $name) { $found = $true } }
     if (-not $found) { return $false }
   }
   return $true
 }
 
 function Add-Check([System.Collections.ArrayList]$Checks, [string]$Name, [bool]$Ok, [string]$Detail) {
-  [void]$Checks.Add([ordered]@{ name = $Name; ok = $Ok; detail = $Detail })
+  [void]$Checks.Add([ordered]@{ name = $Name; ok = $Ok; detail = (Get-SafeText $Detail 1000) })
+}
+
+# Installed / Available from Server Manager, or from the component cache's InstallState when it cannot tell.
+function Get-RoleCondition {
+  $feature = Get-FeatureState 'RDS-RD-Server'
+  if ($feature -ne 'Unknown') { return $feature }
+  $installState = Get-RegDword $RdshCacheKey 'InstallState'
+  if ($installState -eq 1) { return 'Installed' }
+  if ($null -eq $installState -or $installState -eq 0) { return 'Available' }
+  return 'Unknown'
 }
 
 function Get-ServerDetail([string]$Name) {
   $addresses = @()
   if (Test-LicenseServerName $Name) { $addresses = Resolve-HostAddresses $Name }
   if ($addresses.Count -eq 0) { return [ordered]@{ ok = $false; detail = "$Name does not resolve" } }
-  $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 2000
+  $tcp = Test-TcpPort -HostName $Name -Port 135 -TimeoutMs 3000
   $where = "$Name resolves to " + (@($addresses | Select-Object -First 4) -join ', ')
   if ($tcp) { return [ordered]@{ ok = $true; detail = "$where; TCP 135 answers" } }
   return [ordered]@{ ok = $false; detail = "$where; TCP 135 does not answer" }
 }
 
 try {
-  if ($ExpectedMode -cne '' -and $ExpectedMode -cnotmatch '^[24]\z') {
-    throw (New-ScriptError 'invalid-parameter' 'ExpectedMode must be empty, 2 (per device) or 4 (per user).')
+  if (@('2', '4', 'any') -cnotcontains $ExpectedMode) {
+    throw (New-ScriptError 'invalid-parameter' 'ExpectedMode must be 2 (per device), 4 (per user) or any.')
   }
-  if ($RdshExpected -cne 'true' -and $RdshExpected -cne 'false') {
-    throw (New-ScriptError 'invalid-parameter' 'RdshExpected must be true or false.')
+  if (@('present', 'absent', 'any') -cnotcontains $RdshExpected) {
+    throw (New-ScriptError 'invalid-parameter' 'RdshExpected must be present, absent or any.')
   }
-  $expectedList = Read-ServerList 'ExpectedServers' $ExpectedServers
-  $rdshWanted = ($RdshExpected -ceq 'true')
+  $expectedList = $null
+  if ($ExpectedServers -cne 'any') { $expectedList = Read-ServerList 'ExpectedServers' $ExpectedServers -Required }
   $checks = New-Object System.Collections.ArrayList
 
-  $feature = Get-FeatureState 'RDS-RD-Server'
-  $wantedFeature = 'Available'
-  if ($rdshWanted) { $wantedFeature = 'Installed' }
-  Add-Check $checks 'rdsh-role' ($feature -eq $wantedFeature) "RDS-RD-Server is $feature; expected $wantedFeature"
+  $role = Get-RoleCondition
+  switch ($RdshExpected) {
+    'present' { Add-Check $checks 'rdsh-role' ($role -eq 'Installed') "RDS-RD-Server is $role; expected Installed" }
+    'absent' { Add-Check $checks 'rdsh-role' ($role -eq 'Available') "RDS-RD-Server is $role; expected Available" }
+    default { Add-Check $checks 'rdsh-role' ($role -eq 'Installed' -or $role -eq 'Available') "RDS-RD-Server is $role; expected no pending change" }
+  }
 
-  if ($rdshWanted) {
+  if ($ExpectedMode -cne 'any') {
     $localMode = Get-RegDword $LicensingCoreKey 'LicensingMode'
     $policyMode = Get-RegDword $PolicyKey 'LicensingMode'
     $effectiveMode = $localMode
     if ($null -ne $policyMode) { $effectiveMode = $policyMode }
-    if ($ExpectedMode -cne '') {
-      $modeOk = ($null -ne $effectiveMode -and $effectiveMode -eq [int]$ExpectedMode)
-      $modeDetail = "effective LicensingMode $(Format-Value $effectiveMode) (local $(Format-Value $localMode), policy $(Format-Value $policyMode)); expected $ExpectedMode"
-      Add-Check $checks 'licensing-mode' $modeOk $modeDetail
-    }
+    $modeOk = ($null -ne $effectiveMode -and $effectiveMode -eq [int]$ExpectedMode)
+    Add-Check $checks 'licensing-mode' $modeOk "effective LicensingMode $(Format-Value $effectiveMode) (local $(Format-Value $localMode), policy $(Format-Value $policyMode)); expected $ExpectedMode"
+  }
 
+  if ($null -ne $expectedList) {
     $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
     $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
     $effectiveServers = $specified
     $source = 'local'
     if ($null -ne $policyServers) { $effectiveServers = $policyServers; $source = 'policy' }
-    $effectiveCount = @($effectiveServers | Where-Object { $null -ne $_ }).Count
-    if ($expectedList.Count -gt 0) {
-      $listOk = Test-SameSet $effectiveServers $expectedList
-      Add-Check $checks 'license-servers' $listOk "effective license servers $(Format-List $effectiveServers) ($source); expected $(Format-List $expectedList)"
-    } else {
-      Add-Check $checks 'license-servers' ($effectiveCount -gt 0) "effective license servers $(Format-List $effectiveServers) ($source)"
-    }
-
-    $toCheck = $expectedList
-    if ($expectedList.Count -eq 0 -and $effectiveCount -gt 0) { $toCheck = @($effectiveServers) }
-    foreach ($name in @($toCheck | Select-Object -First $MaxServers)) {
+    $listOk = Test-SameSet $effectiveServers $expectedList
+    Add-Check $checks 'license-servers' $listOk "effective license servers $(Format-List $effectiveServers) ($source); expected $(Format-List $expectedList)"
+    foreach ($name in $expectedList) {
       $server = Get-ServerDetail $name
       Add-Check $checks "license-server:$name" $server.ok $server.detail
     }
+  }
 
-    $bootTime = $null
-    try {
-      $bootTime = (Get-CimInstance -ClassName 'Win32_OperatingSystem' -ErrorAction Stop | Select-Object -First 1).LastBootUpTime
-    } catch { }
-    if ($null -eq $bootTime) {
-      Add-Check $checks 'licensing-events' $false 'the last boot time is unknown'
+  $bootTime = $null
+  try {
+    $bootTime = (Get-CimInstance -ClassName 'Win32_OperatingSystem' -ErrorAction Stop | Select-Object -First 1).LastBootUpTime
+  } catch { }
+  if ($null -eq $bootTime) {
+    Add-Check $checks 'licensing-events' $false 'the last boot time is unknown'
+  } else {
+    $events = Get-LicensingEvents $bootTime
+    $bootText = Format-Time $bootTime
+    if ($events.Count -eq 0) {
+      Add-Check $checks 'licensing-events' $true "no licensing events since boot at $bootText"
     } else {
-      $events = Get-LicensingEvents $bootTime
-      $bootText = Format-Time $bootTime
-      if ($events.Count -eq 0) {
-        Add-Check $checks 'licensing-events' $true "no licensing events since boot at $bootText"
-      } else {
-        $ids = @($events | ForEach-Object { [int]$_.Id } | Sort-Object -Unique) -join ', '
-        Add-Check $checks 'licensing-events' $false "$($events.Count) licensing events since boot at $bootText (ids $ids)"
-      }
+      $ids = @($events | ForEach-Object { [int]$_.Id } | Sort-Object -Unique) -join ', '
+      Add-Check $checks 'licensing-events' $false "$($events.Count) licensing events since boot at $bootText (ids $ids)"
     }
   }
 
@@ -345,9 +386,10 @@ try {
   $runningText = 'TermService is not running'
   if ($running) { $runningText = 'TermService is running' }
   Add-Check $checks 'termservice' $running $runningText
+  $port = Get-RdpPort
   $listening = Get-RdpListening
-  $listeningText = 'nothing listens on TCP 3389'
-  if ($listening) { $listeningText = 'TCP 3389 is listening' }
+  $listeningText = "nothing listens on TCP $port"
+  if ($listening) { $listeningText = "TCP $port is listening" }
   Add-Check $checks 'rdp-listener' $listening $listeningText
 
   $ok = $true

@@ -23,6 +23,7 @@ export const PRESETS = {
   "server-not-activated": "The license server is installed but not activated.",
   "cals-exhausted": "The license server has CALs, all issued.",
   "licensing-role-unused": "Healthy, plus an RD Licensing role installed locally, never activated and unused.",
+  "licensing-role-local": "The RD Licensing role on this VM is the license server it uses (activated, with CALs).",
   "legacy-path": "The seed article's path was used: the value sits under TermService\\Parameters, where Windows does not read it.",
   "many-servers": "Ten license servers (policy and local), each with several addresses, and 200 licensing events today.",
   "demo-broken": "The demo's broken VM: grace over, no license server, licensing mode never configured.",

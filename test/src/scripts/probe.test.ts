@@ -22,6 +22,7 @@ describeWithPwsh("probe.ps1 under pwsh", () => {
       rdpMedic: "probe",
       v: 1,
       computerName: "VM-RDSH01",
+      localAddresses: ["10.0.3.4"],
       rdshInstallState: 1,
       rdshFeature: "Installed",
       licensingRoleFeature: "Available",
@@ -101,10 +102,16 @@ describeWithPwsh("probe.ps1 under pwsh", () => {
     expect((await probe("grace-running")).probe.graceDaysLeft).toBe(42);
   });
 
-  it("stays under 4096 bytes with 10+ servers and 200 events, keeping counts and saying it truncated", async () => {
+  it("stays under 3500 bytes with 13 servers and 200 events, keeping counts and saying it truncated", async () => {
     const { probe: p, stdout } = await probe("many-servers", { LicenseServers: "ls01.contoso.com,ls02.contoso.com" });
-    expect(Buffer.byteLength(stdout, "utf8")).toBeLessThan(4096);
-    expect(p.servers).toHaveLength(10);
+    expect(Buffer.byteLength(stdout.trimEnd(), "utf8")).toBeLessThanOrEqual(3500);
+    expect(p.servers.map((s) => s.name).slice(0, 4)).toEqual([
+      "ls01.contoso.com",
+      "ls02.contoso.com",
+      "rdls-extra.licensing.corp.contoso.com",
+      "rdls-01.licensing.corp.contoso.com",
+    ]);
+    expect(p.servers).toHaveLength(13);
     expect(p.eventCount).toBe(200);
     expect(p.events.length).toBeGreaterThan(0);
     expect(p.events.length).toBeLessThan(200);
@@ -113,16 +120,16 @@ describeWithPwsh("probe.ps1 under pwsh", () => {
     expect([...times].sort().reverse()).toEqual(times);
   });
 
-  it("drops events, then addresses, when long (127-character) names would pass 4000 bytes", async () => {
+  it("drops events, then addresses, when long names would pass 3500 bytes", async () => {
     const state = cloneState(loadPreset("many-servers"));
-    const long = (i: number) => `rd-license-server-${i}.${"region-west-europe.".repeat(4)}zone.licensing.corp.contoso.com`;
+    const long = (i: number) => `rd-license-server-${i}.${"region-west-europe.".repeat(2)}dc-west1zone.licensing.corp.contoso.com`;
     const names = Array.from({ length: 10 }, (_, i) => long(i));
     const servers = state.registry["HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers"];
     if (servers) servers["SpecifiedLicenseServers"] = { type: "REG_MULTI_SZ", value: names };
     delete state.registry["HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services"];
     names.forEach((n, i) => (state.network.dns[n] = [`10.9.${i}.1`, `10.9.${i}.2`, `10.9.${i}.3`]));
     const { probe: p, stdout } = await probe(state);
-    expect(Buffer.byteLength(stdout.trimEnd(), "utf8")).toBeLessThanOrEqual(4000);
+    expect(Buffer.byteLength(stdout.trimEnd(), "utf8")).toBeLessThanOrEqual(3500);
     expect(p.truncated).toBe(true);
     expect(p.events).toEqual([]);
     expect(p.eventCount).toBe(200);

@@ -9,7 +9,7 @@ const check = (v: VerifyOutput, name: string) => v.checks.find((c) => c.name ===
 
 describeWithPwsh("verify.ps1 under pwsh", () => {
   it("passes on a healthy host and lists every check", async () => {
-    const run = await runScript("healthy", "verify", { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "true" });
+    const run = await runScript("healthy", "verify", { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" });
     const v = run.json as unknown as VerifyOutput;
     expect(run.stderr).toBe("");
     expect(v.ok).toBe(true);
@@ -38,7 +38,7 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
     const mode = await runScript("demo-broken", "set-licensing-mode", { Mode: "4" }, later(1));
     const servers = await runScript(mode.state, "set-license-servers", { Servers: "ls01.contoso.com" }, later(2));
     const rebooted = rebootGuest(servers.state, later(5));
-    const v = (await runScript(rebooted, "verify", { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "true" }, later(10)))
+    const v = (await runScript(rebooted, "verify", { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" }, later(10)))
       .json as unknown as VerifyOutput;
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
     expect(v.ok).toBe(true);
@@ -46,10 +46,10 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
 
   it("a restart without the fix logs events again and verify fails on them", async () => {
     const rebooted = rebootGuest(loadPreset("demo-broken"), later(5));
-    const v = (await runScript(rebooted, "verify", {}, later(10))).json as unknown as VerifyOutput;
+    const v = (await runScript(rebooted, "verify", { ExpectedServers: "ls01.contoso.com" }, later(10))).json as unknown as VerifyOutput;
     expect(v.ok).toBe(false);
     expect(check(v, "licensing-events")?.detail).toMatch(/^3 licensing events since boot at 2025-03-10T09:05:00Z/);
-    expect(check(v, "license-servers")).toMatchObject({ ok: false, detail: "effective license servers none (local)" });
+    expect(check(v, "license-servers")).toMatchObject({ ok: false, detail: "effective license servers none (local); expected [ls01.contoso.com]" });
   });
 
   it("is Group Policy aware: the policy mode and servers are the effective ones", async () => {
@@ -61,14 +61,27 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
     });
   });
 
-  it("after removing the role: expects it gone and skips the licensing checks", async () => {
+  it("after removing the role: expects it gone and checks no licensing values", async () => {
     const removed = await runScript("healthy", "remove-rdsh-role");
-    const pending = (await runScript(removed.state, "verify", { RdshExpected: "false" })).json as unknown as VerifyOutput;
+    const params = { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "absent" };
+    const pending = (await runScript(removed.state, "verify", params)).json as unknown as VerifyOutput;
     expect(check(pending, "rdsh-role")).toMatchObject({ ok: false, detail: "RDS-RD-Server is UninstallPending; expected Available" });
+    const anyState = (await runScript(removed.state, "verify", { RdshExpected: "any" })).json as unknown as VerifyOutput;
+    expect(check(anyState, "rdsh-role")).toMatchObject({ ok: false, detail: "RDS-RD-Server is UninstallPending; expected no pending change" });
     const rebooted = rebootGuest(removed.state, later(5));
-    const v = (await runScript(rebooted, "verify", { RdshExpected: "false" }, later(6))).json as unknown as VerifyOutput;
+    const v = (await runScript(rebooted, "verify", params, later(6))).json as unknown as VerifyOutput;
     expect(v.ok).toBe(true);
-    expect(v.checks.map((c) => c.name)).toEqual(["rdsh-role", "termservice", "rdp-listener"]);
+    expect(v.checks.map((c) => c.name)).toEqual(["rdsh-role", "licensing-events", "termservice", "rdp-listener"]);
+  });
+
+  it("reads the RDP port from RDP-Tcp PortNumber", async () => {
+    const state = loadPreset("healthy");
+    const rdpTcp = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp";
+    state.registry[rdpTcp] = { PortNumber: { type: "REG_DWORD", value: 3390 } };
+    const closed = (await runScript(state, "verify", {})).json as unknown as VerifyOutput;
+    expect(check(closed, "rdp-listener")).toEqual({ name: "rdp-listener", ok: false, detail: "nothing listens on TCP 3390" });
+    const v = (await runScript(rebootGuest(state, later(1)), "verify", {}, later(2))).json as unknown as VerifyOutput;
+    expect(check(v, "rdp-listener")).toEqual({ name: "rdp-listener", ok: true, detail: "TCP 3390 is listening" });
   });
 
   it("fails when TermService is stopped or nothing listens on 3389", async () => {
@@ -79,6 +92,7 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
     expect(check(v, "termservice")).toEqual({ name: "termservice", ok: false, detail: "TermService is not running" });
     expect(check(v, "rdp-listener")).toEqual({ name: "rdp-listener", ok: false, detail: "nothing listens on TCP 3389" });
     expect(v.ok).toBe(false);
+    expect(v.checks.map((c) => c.name)).toEqual(["rdsh-role", "licensing-events", "termservice", "rdp-listener"]);
   });
 
   it("checks every expected server answers on DNS and TCP 135", async () => {
