@@ -37,6 +37,8 @@ export interface RunEntity {
   snapshotId?: string;
   errorCode?: string;
   errorMessage?: string;
+  reason?: string;
+  guard?: string;
   licenseServersJson: string;
   causesJson: string;
   planJson: string;
@@ -83,6 +85,8 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     ...(record.snapshotId === undefined ? {} : { snapshotId: record.snapshotId }),
     licenseServers: servers.items,
     ...(record.error === undefined ? {} : { error: { code: record.error.code, message: errorMessage ?? "" } }),
+    ...(record.reason === undefined ? {} : { reason: cutText(record.reason, MAX_ERROR_CHARS) }),
+    ...(record.guard === undefined ? {} : { guard: record.guard }),
     durationsMs: Object.fromEntries(durations.items),
     ...(truncated ? { truncated: true } : {}),
   };
@@ -102,6 +106,8 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     verdict: record.verdict,
     ...(record.snapshotId === undefined ? {} : { snapshotId: record.snapshotId }),
     ...(record.error === undefined ? {} : { errorCode: record.error.code, errorMessage }),
+    ...(record.reason === undefined ? {} : { reason: cutText(record.reason, MAX_ERROR_CHARS) }),
+    ...(record.guard === undefined ? {} : { guard: record.guard }),
     licenseServersJson: servers.json,
     causesJson: causes.json,
     planJson: plan.json,
@@ -133,6 +139,8 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
   const alertId = text("alertId");
   const sweepId = text("sweepId");
   const snapshotId = text("snapshotId");
+  const reason = text("reason");
+  const guard = text("guard");
   return {
     runId: text("runId") ?? "",
     vmId: text("vmId") ?? "",
@@ -151,6 +159,8 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
     ...(snapshotId === undefined ? {} : { snapshotId }),
     licenseServers: json<string[]>("licenseServersJson", []),
     ...(errorCode === undefined ? {} : { error: { code: errorCode, message: text("errorMessage") ?? "" } }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(guard === undefined ? {} : { guard }),
     durationsMs: json<Record<string, number>>("durationsJson", {}),
     ...(entity.truncated === true ? { truncated: true } : {}),
   };
@@ -172,6 +182,7 @@ function checkRecord(record: RunRecord): void {
     ["trigger.sweepId", record.trigger.sweepId],
     ["snapshotId", record.snapshotId],
     ["error.code", record.error?.code],
+    ["guard", record.guard],
   ] as const) {
     if (value !== undefined && value.length > MAX_SCALAR_CHARS) fail(`${name} is longer than ${MAX_SCALAR_CHARS} characters`);
   }

@@ -14,6 +14,7 @@ export const RUN_VERDICTS = [
   "dry-run",
   "rejected",
   "canceled",
+  "diagnosed-only",
 ] as const;
 
 export type RunVerdict = (typeof RUN_VERDICTS)[number];
@@ -67,6 +68,10 @@ export interface RunRecord {
   /** License servers the run configured or checked; the circuit breaker looks runs up by these. */
   licenseServers: string[];
   error?: { code: string; message: string };
+  /** Why the run ended as it did, in words. */
+  reason?: string;
+  /** The guard that stopped changes, when one did (cooldown, recurrence, license-server-breaker, kill-switch, opted-out). */
+  guard?: string;
   /** Milliseconds per phase (total, snapshot, probe, apply, restart, verify, ...). */
   durationsMs: Record<string, number>;
   /** Set by the ledger when any part was shortened to fit storage limits. */

@@ -1,4 +1,5 @@
 import type { Cause, PlanStep, ProbeResult, StepOutput, VerifyOutput } from "./playbook";
+import type { RunVerdict } from "./run-record";
 
 /** How a run was started. */
 export type Trigger =
@@ -14,16 +15,8 @@ export interface RemediationInput {
   timing: RunTiming;
 }
 
-export type Verdict =
-  | "healthy"
-  | "remediated"
-  | "needs-human"
-  | "skipped"
-  | "failed"
-  | "dry-run"
-  | "diagnosed-only"
-  | "rejected"
-  | "canceled";
+/** How a run ended: one list, shared with the ledger. */
+export type Verdict = RunVerdict;
 
 /** The licensing values a person cares about, before and after. */
 export interface LicensingValues {
