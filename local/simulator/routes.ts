@@ -5,6 +5,7 @@ import { getOperation } from "./handlers/operations";
 import { runCommand } from "./handlers/run-command";
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot } from "./handlers/snapshots";
 import { deallocateVm, powerOffVm, restartVm, startVm } from "./handlers/vm-power";
+import { queryResources } from "./handlers/resource-graph";
 import { getInstanceView, getVm, listVms } from "./handlers/vm-read";
 import { updateVm } from "./handlers/vm-update";
 import type { RequestCategory } from "./request-log";
@@ -55,6 +56,7 @@ export const ROUTES: Route[] = [
   arm("GET", `${RG}${CP}/disks/(?<disk>[^/]+)`, "disk.get", "read", getDisk),
   arm("PUT", `${RG}${CP}/disks/(?<disk>[^/]+)`, "disk.put", "write", putDisk),
   arm("DELETE", `${RG}${CP}/disks/(?<disk>[^/]+)`, "disk.delete", "write", deleteDisk),
+  arm("POST", "/providers/microsoft\\.resourcegraph/resources", "resourceGraph.query", "read", queryResources),
   arm("GET", `${SUB}${CP}/locations/(?<location>[^/]+)/(?<kind>operations|diskoperations)/(?<opId>[^/]+)`, "operation.poll", "poll", getOperation, "GetOperation"),
   {
     api: "logs",

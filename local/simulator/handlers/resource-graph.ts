@@ -1,0 +1,108 @@
+import type { Handler } from "../context";
+import { ArmError } from "../errors";
+import { jsonBody } from "../http";
+import type { SimVm } from "../model";
+import { isRecord } from "../validate";
+
+/**
+ * Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources (api 2024-04-01). The simulator cannot
+ * run KQL. It answers `Resources` queries on virtual machines (`type =~ 'microsoft.compute/virtualmachines'`),
+ * honouring the request's subscriptions and `resourceGroup =~ '...'` / `resourceGroup in~ (...)` filters, with
+ * one row per VM: id, name, type, location, resourceGroup, subscriptionId, tags, osType and powerState (the
+ * columns RDP Medic's query projects, plus identity columns). Ordered by id; paged by $top (default 100, at most
+ * 1000) and an opaque $skipToken, as the service pages.
+ */
+
+const MAX_TOP = 1000;
+const DEFAULT_TOP = 100;
+
+export const queryResources: Handler = (ctx, req) => {
+  const body = jsonBody(req);
+  const query = typeof body.query === "string" ? body.query : "";
+  if (query.trim() === "") throw badRequest("The query is required.");
+  if (!/^\s*resources\b/i.test(stripComments(query))) {
+    throw new ArmError(400, "NotImplementedInSimulator", "The simulator answers queries on the Resources table only.");
+  }
+  if (!/\btype\s*=~\s*'microsoft\.compute\/virtualmachines'/i.test(query)) {
+    throw new ArmError(400, "NotImplementedInSimulator", "The simulator answers Resources queries on type =~ 'microsoft.compute/virtualmachines' only.");
+  }
+  const subscriptions = stringList(body.subscriptions, "subscriptions").map((s) => s.toLowerCase());
+  if (subscriptions.length === 0 && body.managementGroups === undefined) throw badRequest("Please provide subscriptions or management groups.");
+  const options = isRecord(body.options) ? body.options : {};
+  if (options.resultFormat !== undefined && options.resultFormat !== "objectArray" && options.resultFormat !== "table") {
+    throw badRequest(`Invalid resultFormat '${String(options.resultFormat)}'.`);
+  }
+  const top = options.$top === undefined ? DEFAULT_TOP : Number(options.$top);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw badRequest(`$top must be between 1 and ${MAX_TOP}.`);
+  const start = skipTokenOffset(options.$skipToken) ?? (options.$skip === undefined ? 0 : Number(options.$skip));
+  if (!Number.isInteger(start) || start < 0) throw badRequest("Invalid $skip or $skipToken.");
+
+  const groups = resourceGroupFilter(query);
+  const vms = [...ctx.state.vms.values()]
+    .filter((vm) => subscriptions.includes(vm.subscriptionId.toLowerCase()))
+    .filter((vm) => groups === undefined || groups.includes(vm.resourceGroup.toLowerCase()))
+    .sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
+  const rows = vms.slice(start, start + top).map(row);
+  const more = start + top < vms.length;
+  const data = options.resultFormat === "table" ? asTable(rows) : rows;
+  const answer: Record<string, unknown> = { totalRecords: vms.length, count: rows.length, data, facets: [], resultTruncated: "false" };
+  if (more) answer.$skipToken = Buffer.from(JSON.stringify({ o: start + top })).toString("base64");
+  return { status: 200, body: answer };
+};
+
+function row(vm: SimVm): Record<string, unknown> {
+  return {
+    id: vm.id,
+    name: vm.name,
+    type: "microsoft.compute/virtualmachines",
+    location: vm.location,
+    resourceGroup: vm.resourceGroup.toLowerCase(),
+    subscriptionId: vm.subscriptionId,
+    tags: { ...vm.tags },
+    osType: "Windows",
+    powerState: `PowerState/${vm.powerState}`,
+  };
+}
+
+function asTable(rows: Record<string, unknown>[]): { columns: Array<{ name: string; type: string }>; rows: unknown[][] } {
+  const names = ["id", "name", "type", "location", "resourceGroup", "subscriptionId", "tags", "osType", "powerState"];
+  return {
+    columns: names.map((name) => ({ name, type: name === "tags" ? "object" : "string" })),
+    rows: rows.map((r) => names.map((n) => r[n])),
+  };
+}
+
+/** `resourceGroup =~ 'a'` or `resourceGroup in~ ('a', 'b')`, lower-cased; undefined when the query has neither. */
+function resourceGroupFilter(query: string): string[] | undefined {
+  const text = stripComments(query);
+  const single = /\bresourceGroup\s*=~\s*'([^']*)'/i.exec(text);
+  if (single) return [(single[1] as string).toLowerCase()];
+  const list = /\bresourceGroup\s+in~\s*\(([^)]*)\)/i.exec(text);
+  if (!list) return undefined;
+  return [...(list[1] as string).matchAll(/'([^']*)'/g)].map((m) => (m[1] as string).toLowerCase());
+}
+
+function skipTokenOffset(token: unknown): number | undefined {
+  if (token === undefined || token === null || token === "") return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(String(token), "base64").toString("utf8")) as { o?: unknown };
+    if (typeof parsed.o === "number") return parsed.o;
+  } catch {
+    // answered below
+  }
+  throw badRequest("The $skipToken is not valid.");
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) throw badRequest(`'${name}' must be an array of strings.`);
+  return value as string[];
+}
+
+function stripComments(query: string): string {
+  return query.replace(/\/\/[^\n]*/g, "");
+}
+
+function badRequest(message: string): ArmError {
+  return new ArmError(400, "BadRequest", message);
+}
