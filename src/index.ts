@@ -5,3 +5,7 @@ import "./functions/activities";
 import "./functions/http-alerts";
 import "./functions/http-remediations";
 import "./functions/http-run-decisions";
+import "./functions/sweep-orchestrations";
+import "./functions/sweep-activities";
+import "./functions/http-sweeps";
+import "./functions/sweep-timer";

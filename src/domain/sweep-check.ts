@@ -83,6 +83,8 @@ export function notProbeable(power: PowerState): { code: UnknownCode; message: s
       return { code: "vm-stopped", message: `the VM is ${power} (not deallocated): Run Command needs a running VM` };
     case "starting":
       return { code: "vm-not-running", message: "the VM is starting: it is checked by the next sweep" };
+    default:
+      return undefined;
   }
 }
 

@@ -33,13 +33,19 @@ export interface SweepInput {
   settings: SweepSettings;
 }
 
-/** Why a VM was not (or could not be) checked. None of these is a failure except probe-failed and probe-timeout. */
+/**
+ * Why a VM was not (or could not be) checked. None of these is a failure except probe-failed and probe-timeout.
+ * vm-busy: another Run Command kept the VM busy; throttled: Azure kept throttling its probe (both after retries).
+ */
 export type UnknownCode =
   | "vm-deallocated"
   | "vm-stopped"
   | "vm-not-running"
   | "agent-not-ready"
   | "vm-not-found"
+  | "out-of-scope"
+  | "vm-busy"
+  | "throttled"
   | "probe-failed"
   | "probe-timeout"
   | "not-checked";
@@ -53,7 +59,8 @@ export interface GraceWarning {
 
 /** What happened to a noncompliant VM's repair under policy remediate. */
 export interface RepairNote {
-  state: "started" | "already-running" | "not-repairable" | "opted-out" | "over-cap" | "failed";
+  /** blocked: KILL_SWITCH is on, so no run was started. */
+  state: "started" | "already-running" | "not-repairable" | "opted-out" | "over-cap" | "blocked" | "failed";
   runId?: string;
   detail?: string;
 }
