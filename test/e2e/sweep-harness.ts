@@ -1,0 +1,67 @@
+import type { OfflineApp } from "../../local/offline/offline-app";
+import { startOfflineApp } from "../../local/offline/offline-app";
+import { resolveScenario } from "../../local/offline/scenario-file";
+import type { SweepReport } from "../../src/activities/sweep-contracts";
+import { e2eGuest, FOREIGN_SUB, SUB } from "./harness";
+
+export const WORKSPACE = "3c1e6a52-7d0b-4f7e-9a43-6f2d8c1b5e90";
+const HOUR = 3_600_000;
+
+/** A sweep fleet: one VM per situation a sweep must tell apart (name -> guest preset and VM facts). */
+export function sweepFleet(now: Date) {
+  const vm = (name: string, preset: string, extra: Record<string, unknown> = {}) => ({
+    subscriptionId: SUB,
+    resourceGroup: "rg-rdsh",
+    name,
+    location: "westeurope",
+    powerState: "running",
+    agentReady: true,
+    osDisk: { name: `${name}-os`, managed: true },
+    guestPreset: preset,
+    ...extra,
+  });
+  return resolveScenario(
+    {
+      vms: [
+        vm("s-healthy", "healthy"),
+        vm("s-broken", "demo-broken", { workspaceId: WORKSPACE }),
+        vm("s-grace", "grace-running", { workspaceId: WORKSPACE }),
+        vm("s-gpo", "gpo-both"),
+        vm("s-norole", "role-not-installed"),
+        vm("s-off", "demo-broken", { powerState: "deallocated", agentReady: false }),
+        vm("s-agent", "demo-broken", { agentReady: false }),
+        vm("s-skip", "demo-broken", { tags: { "rdp-medic-sweep": "skip" } }),
+        vm("s-optout", "demo-broken", { tags: { "rdp-medic-opt-out": "true" } }),
+        vm("s-nocals", "grace-over"),
+        vm("s-foreign", "demo-broken", { subscriptionId: FOREIGN_SUB, resourceGroup: "rg-elsewhere" }),
+      ],
+    },
+    now,
+  );
+}
+
+export async function startSweepFleet(settings: Record<string, string>): Promise<OfflineApp> {
+  return startOfflineApp({
+    scenario: sweepFleet(new Date()),
+    guest: e2eGuest(),
+    settings: {
+      ALLOWED_SCOPES: `/subscriptions/${SUB}`,
+      SWEEP_WORKSPACE_IDS: WORKSPACE,
+      SWEEP_TAG_EXCLUDE: "rdp-medic-sweep=skip",
+      ...settings,
+    },
+  });
+}
+
+/** Runs the host until nothing can progress within the next hour of virtual time. */
+export async function settle(app: OfflineApp): Promise<void> {
+  await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + HOUR) });
+}
+
+export async function sweepReport(app: OfflineApp, sweepId: string): Promise<SweepReport> {
+  const status = await app.get(`sweeps/${sweepId}`);
+  if (status.status !== 200) throw new Error(`GET sweeps/${sweepId}: ${status.status} ${status.body}`);
+  const body = status.json as { runtimeStatus: string; report?: SweepReport; failure?: unknown };
+  if (body.runtimeStatus !== "Completed" || !body.report) throw new Error(`sweep ${sweepId} is ${body.runtimeStatus}: ${JSON.stringify(body.failure ?? body)}`);
+  return body.report;
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OfflineApp } from "../../local/offline/offline-app";
+import type { SweepReport } from "../../src/activities/sweep-contracts";
+import { vmId } from "./harness";
+import { settle, startSweepFleet, sweepReport } from "./sweep-harness";
+
+let app: OfflineApp;
+let report: SweepReport;
+let sweepId: string;
+
+beforeAll(async () => {
+  app = await startSweepFleet({ SWEEP_POLICY: "report", GRACE_WARNING_DAYS: "60", SWEEP_MAX_CONCURRENCY: "4" });
+  const started = await app.post("sweeps", {});
+  expect(started.status, started.body).toBe(202);
+  sweepId = (started.json as { sweepId: string }).sweepId;
+  await settle(app);
+  report = await sweepReport(app, sweepId);
+});
+afterAll(async () => app?.stop());
+
+const byName = (name: string) => report.summary.worst.find((c) => c.vmId === vmId(name));
+
+describe("a report-only sweep over a mixed fleet", () => {
+  it("lists Windows VMs of the allowed scopes through Resource Graph, leaving out excluded tags", () => {
+    expect(report.state).toBe("completed");
+    expect(report.targets).toMatchObject({ listed: 10, total: 9, skipped: { excludedByTags: 1 }, symptomatic: 2 });
+    expect(report.targets.requests).toEqual({ resourceGraph: 1, logs: 1 });
+    expect(app.sim.requestLog.byOperation("resourceGraph.query")).toHaveLength(1);
+  });
+
+  it("tells compliant, noncompliant and unknown apart, with causes and reasons", () => {
+    expect(report.summary).toMatchObject({ checked: 9, compliant: 2, noncompliant: 5, unknown: 2, failed: 0 });
+    expect(report.summary.byUnknownReason).toEqual({ "vm-deallocated": 1, "agent-not-ready": 1 });
+    expect(byName("s-off")?.reason?.code).toBe("vm-deallocated");
+    expect(byName("s-agent")?.reason?.code).toBe("agent-not-ready");
+    expect(byName("s-gpo")).toMatchObject({ outcome: "noncompliant", repairable: false });
+    expect(byName("s-gpo")?.causes).toContain("gpo-manages-licensing");
+    expect(byName("s-broken")).toMatchObject({ outcome: "noncompliant", repairable: true, warning: { kind: "rdp-lost" } });
+    expect(report.summary.byCause["no-license-server"]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("warns about the VM whose grace period ends within GRACE_WARNING_DAYS", () => {
+    expect(byName("s-grace")).toMatchObject({ outcome: "noncompliant", graceDaysLeft: 42, warning: { kind: "expiring", daysLeft: 42 } });
+    expect(report.summary.warnings.expiring).toBe(1);
+  });
+
+  it("lists the worst VMs first: lost RDP before expiring grace before other drift before unknowns", () => {
+    const order = report.summary.worst.map((c) => c.outcome === "unknown" ? "unknown" : (c.warning?.kind ?? "drift"));
+    const rank = { "rdp-lost": 0, expiring: 1, drift: 2, unknown: 3 } as const;
+    expect(order.map((o) => rank[o])).toEqual([...order.map((o) => rank[o])].sort());
+    expect(report.summary.worst.some((c) => c.outcome === "compliant")).toBe(false);
+  });
+
+  it("probes the VMs with licensing events first, starting with a canary of one", () => {
+    const starts = app.sim.requestLog.byOperation("vm.runCommand");
+    expect(starts).toHaveLength(8);
+    expect(new Set(starts.slice(0, 2).map((s) => s.vmId))).toEqual(new Set([vmId("s-broken"), vmId("s-grace")]));
+    const entries = app.sim.requestLog.entries();
+    const firstStart = entries.findIndex((e) => e.operation === "vm.runCommand");
+    const secondStart = entries.findIndex((e, i) => i > firstStart && e.operation === "vm.runCommand");
+    const canaryResult = entries.findIndex((e) => e.operation === "operation.result" && e.vmId === entries[firstStart]?.vmId);
+    expect(canaryResult).toBeGreaterThan(firstStart);
+    expect(canaryResult).toBeLessThan(secondStart);
+    expect(report.rate.waves).toBeGreaterThanOrEqual(3);
+    expect(report.rate.peakWave).toBeLessThanOrEqual(4);
+  });
+
+  it("changes nothing: only read-only probes ran; no snapshot, no restart, no remediation run", () => {
+    const changes = app.sim.requestLog.entries().filter((e) => e.stateChanging);
+    expect(changes).toEqual([]);
+    expect(app.sim.listSnapshots()).toEqual([]);
+    expect(app.host.listInstances().filter((i) => i.name === "RemediateVm")).toEqual([]);
+  });
+
+  it("GET /api/sweeps/{id} answers 404 for an unknown sweep and 400 for a malformed ID", async () => {
+    expect((await app.get("sweeps/sweep-20200101t000000z")).status).toBe(404);
+    expect((await app.get("sweeps/not-a-sweep")).status).toBe(400);
+  });
+});
