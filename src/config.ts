@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors";
-import { isValidLicenseServerName, splitList } from "./domain/license-server-name";
+import { isValidLicenseServerName, licenseServerNameProblem, splitList } from "./domain/license-server-name";
+import { printable } from "./domain/printable";
 import { parseScope, type Scope } from "./domain/scope";
 import type { LicensingMode, PlaybookPolicy } from "./domain/playbook";
 import { SWEEP_POLICIES, type SweepPolicy } from "./domain/sweep-record";
@@ -492,9 +493,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (servers.length === 0) fail("LICENSE_SERVERS", "is empty");
   if (servers.length > 10) fail("LICENSE_SERVERS", `lists ${servers.length} servers; at most 10 are allowed`);
   for (const server of servers) {
-    if (!isValidLicenseServerName(server)) {
-      fail("LICENSE_SERVERS", `has "${server.slice(0, 80)}", which is not a host name or IP address`);
-    }
+    const problem = licenseServerNameProblem(server);
+    if (problem !== undefined) fail("LICENSE_SERVERS", `has ${printable(server)}, which is not a host name or IP address: ${problem}`);
   }
 
   const mode = text(env, "LICENSING_MODE") ?? "4";
@@ -517,7 +517,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const optOutTag = text(env, "OPT_OUT_TAG") ?? "rdp-medic-opt-out";
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(optOutTag)) {
-    fail("OPT_OUT_TAG", `must be a tag name of letters, digits, '-', '_' or '.', not "${optOutTag}"`);
+    fail("OPT_OUT_TAG", `must be a tag name of letters, digits, '-', '_' or '.', starting with a letter or digit, not ${printable(optOutTag)}`);
   }
 
   const caFile = text(env, "ARM_CA_CERT_FILE");

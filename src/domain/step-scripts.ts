@@ -1,5 +1,6 @@
 import { InputError } from "../errors";
-import { isValidLicenseServerName } from "./license-server-name";
+import { licenseServerNameProblem } from "./license-server-name";
+import { printable } from "./printable";
 import { SCRIPT_NAMES, type PlanStep, type PlaybookPolicy, type ScriptName } from "./playbook";
 
 export { SCRIPT_NAMES, type ScriptName };
@@ -25,7 +26,7 @@ function invalid(code: string, message: string): never {
 }
 
 function modeParameter(mode: unknown): string {
-  if (mode !== 2 && mode !== 4) invalid("invalid-licensing-mode", `Licensing mode must be 2 or 4, not ${String(mode).slice(0, 20)}.`);
+  if (mode !== 2 && mode !== 4) invalid("invalid-licensing-mode", `Licensing mode must be the number 2 or 4, not ${printable(String(mode), 20)}.`);
   return String(mode);
 }
 
@@ -34,9 +35,9 @@ function serversParameter(servers: unknown): string {
   if (!Array.isArray(servers) || servers.length === 0) invalid("invalid-server-count", "At least one license server is required.");
   const seen = new Map<string, string>();
   for (const server of servers as unknown[]) {
-    if (typeof server !== "string" || !isValidLicenseServerName(server)) {
-      invalid("invalid-license-server", `"${String(server).slice(0, 80)}" is not a host name or IP address.`);
-    }
+    if (typeof server !== "string") invalid("invalid-license-server", `${printable(String(server))} is not a host name or IP address: it is not a string.`);
+    const problem = licenseServerNameProblem(server);
+    if (problem !== undefined) invalid("invalid-license-server", `${printable(server)} is not a host name or IP address: ${problem}.`);
     const key = server.toLowerCase().replace(/\.$/, "");
     if (!seen.has(key)) seen.set(key, server);
   }
@@ -66,7 +67,7 @@ export function stepScriptCall(step: PlanStep): ScriptCall {
     case "restart":
       return invalid("invalid-step", "A restart is a VM restart, not a script.");
     default:
-      return invalid("invalid-step", `Unknown step "${String(kind).slice(0, 40)}".`);
+      return invalid("invalid-step", `Unknown step ${printable(String(kind), 40)}.`);
   }
 }
 
