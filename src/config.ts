@@ -89,6 +89,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "Days an OS-disk snapshot taken before a fix is kept (written as its expiry tag).",
   },
   {
+    name: "SNAPSHOT_EXPIRY_SCHEDULE",
+    required: false,
+    example: "0 30 3 * * *",
+    description:
+      "When expired snapshots are deleted: an NCRONTAB expression of six fields (second minute hour day month day-of-week). Only snapshots RDP Medic created (its tags and name) in ALLOWED_SCOPES whose expiry tag has passed are deleted, at most 200 per run. Default: daily at 03:30.",
+  },
+  {
     name: "KILL_SWITCH",
     required: false,
     example: "false",
@@ -286,6 +293,8 @@ export interface Config {
   taskHubName: string;
   optOutTag: string;
   snapshotRetentionDays: number;
+  /** NCRONTAB schedule of the timer that deletes our expired snapshots. */
+  snapshotExpirySchedule: string;
   killSwitch: boolean;
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
@@ -444,12 +453,18 @@ function hostSuffix(env: Env): string | undefined {
   return value.replace(/\.$/, "");
 }
 
-function sweepConfig(env: Env): SweepConfig {
-  const schedule = text(env, "SWEEP_SCHEDULE") ?? "0 0 2 * * *";
+/** A timer schedule: six NCRONTAB fields (the Functions host rejects anything else at start, less clearly). */
+function ncrontab(env: Env, name: string, fallback: string): string {
+  const schedule = text(env, name) ?? fallback;
   const fields = schedule.split(/\s+/);
   if (fields.length !== 6 || !fields.every((f) => /^[0-9A-Za-z*/,-]+$/.test(f))) {
-    fail("SWEEP_SCHEDULE", `must be an NCRONTAB expression of six fields (second minute hour day month day-of-week), not "${schedule.slice(0, 80)}"`);
+    fail(name, `must be an NCRONTAB expression of six fields (second minute hour day month day-of-week), not "${schedule.slice(0, 80)}"`);
   }
+  return schedule;
+}
+
+function sweepConfig(env: Env): SweepConfig {
+  const schedule = ncrontab(env, "SWEEP_SCHEDULE", "0 0 2 * * *");
   const policy = text(env, "SWEEP_POLICY") ?? "report";
   if (!(SWEEP_POLICIES as readonly string[]).includes(policy)) fail("SWEEP_POLICY", `must be report or remediate, not "${policy.slice(0, 40)}"`);
   const workspaceIds = splitList(text(env, "SWEEP_WORKSPACE_IDS") ?? "");
@@ -545,6 +560,7 @@ export function loadConfig(env: Env = process.env): Config {
     taskHubName: hub,
     optOutTag,
     snapshotRetentionDays: int(env, "SNAPSHOT_RETENTION_DAYS", 7, 1, 365),
+    snapshotExpirySchedule: ncrontab(env, "SNAPSHOT_EXPIRY_SCHEDULE", "0 30 3 * * *"),
     killSwitch: bool(env, "KILL_SWITCH", false),
     pollIntervalSeconds: int(env, "POLL_INTERVAL_SECONDS", 15, 1, 600),
     operationTimeoutMinutes: int(env, "OPERATION_TIMEOUT_MINUTES", 30, 1, 180),
