@@ -62,7 +62,7 @@ export async function runEpisode(
     };
   }
 
-  const history = [...subject.pastHistory.map((e) => ({ ...e, IsPlayed: true })), ...delivered];
+  const history = [...subject.pastHistory, ...delivered];
   const invocation = await invokeOrchestrator(invoker, subject, history);
   const finish = (decisions: Decision[], result: EpisodeResult, sequenceId: number): EpisodeOutcome => ({
     events: [...delivered, ...decisions.map((d) => decisionEvent(d, now)), ...completionEvents(result, now, sequenceId)],

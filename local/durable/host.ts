@@ -139,7 +139,9 @@ export class LocalDurableHost {
     return durableClientInput(this.api.settings);
   }
 
+  /** Stops background processing (waiting for a run in progress) and closes the loopback API. */
   async close(): Promise<void> {
+    await this.#pump.stop();
     await this.api.close();
   }
 

@@ -44,8 +44,16 @@ export class FunctionInvoker {
     }
     try {
       return { ok: true, response: await this.run(registry, model, registration, request) };
-    } catch (error) {
-      return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      this.logSink({
+        functionName: registration.name,
+        invocationId: "",
+        level: "error",
+        category: "system",
+        message: `Executed 'Functions.${registration.name}' (Failed): ${error.message.split("\n\n$OutOfProcData$:")[0] ?? ""}`,
+      });
+      return { ok: false, error };
     }
   }
 

@@ -42,6 +42,7 @@ export class Pump {
   #chain: Promise<unknown> = Promise.resolve();
   #queued = false;
   #backgroundError: unknown;
+  #stopped = false;
 
   constructor(private readonly options: PumpOptions) {}
 
@@ -52,9 +53,15 @@ export class Pump {
     return next;
   }
 
+  /** Stops background runs from being scheduled and waits for the current run to end. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#chain;
+  }
+
   /** Background mode: schedule a run soon, coalescing bursts of new work into one run. */
   kick(options: RunOptions): void {
-    if (this.#queued) return;
+    if (this.#queued || this.#stopped) return;
     this.#queued = true;
     setImmediate(() => {
       this.#queued = false;
@@ -104,6 +111,8 @@ export class Pump {
       const next = hub.nextTimerDueMs();
       if (!advance || next === undefined) break;
       if (next > horizon) {
+        // Virtual time still passes up to the horizon, even though the next timer lies beyond it.
+        clock.advanceTo(horizon);
         stoppedBy = "horizon";
         break;
       }

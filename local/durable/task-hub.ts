@@ -162,8 +162,9 @@ export class TaskHub {
       const record = this.store.get(id);
       if (!record) continue;
       const messages = this.takeMessages(record);
-      if (record.inbox.length > 0) this.#ready.add(id);
+      // Messages held back (e.g. while suspended) wait for the next delivery to this instance.
       if (messages.length === 0) continue;
+      if (record.inbox.length > 0) this.#ready.add(id);
       await this.runInstanceEpisode(record, messages);
       ran += 1;
     }
@@ -304,7 +305,8 @@ export class TaskHub {
   }
 
   private appendEpisode(record: InstanceRecord, newEvents: HistoryEvent[], replayed: boolean): void {
-    record.history.push(...newEvents);
+    // Once an episode is committed its events count as played for every later replay.
+    for (const event of newEvents) record.history.push({ ...event, IsPlayed: true });
     record.lastUpdatedTime = this.now();
     record.stats.episodes += 1;
     record.stats.largestHistory = Math.max(record.stats.largestHistory, record.history.length);

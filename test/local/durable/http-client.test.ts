@@ -84,6 +84,12 @@ df.app.client.http("Admin", {
       case "terminate":
         await client.terminate(request.params.id as string, "operator said stop");
         return { status: 202 };
+      case "suspend":
+        await client.suspend(request.params.id as string, "maintenance window");
+        return { status: 202 };
+      case "resume":
+        await client.resume(request.params.id as string, "window over");
+        return { status: 202 };
       case "purge":
         return { jsonBody: await client.purgeInstanceHistory(request.params.id as string) };
       case "list": {
@@ -97,6 +103,19 @@ df.app.client.http("Admin", {
       default:
         return { status: 400 };
     }
+  },
+});
+
+df.app.client.http("StartAndWait", {
+  route: "quick/{id}",
+  methods: ["POST"],
+  handler: async (request: HttpRequest, client: df.DurableClient) => {
+    const id = await client.startNew("Job", { instanceId: request.params.id as string, input: { size: 7 } });
+    await client.raiseEvent(id, "Finish", "auto");
+    return client.waitForCompletionOrCreateCheckStatusResponse(request, id, {
+      timeoutInMilliseconds: 20000,
+      retryIntervalInMilliseconds: 10,
+    });
   },
 });
 
@@ -210,6 +229,25 @@ describe("HTTP starter through the real DurableClient", () => {
     expect(host.getStatus("bulk-000")).toBeUndefined();
   });
 
+  it("suspends and resumes an instance: messages wait while it is suspended", async () => {
+    await host.invokeHttp("StartJob", { method: "POST", params: { id: "job-7" }, body: { size: 1 } });
+    await host.runUntilIdle({ advanceClock: false });
+    expect((await host.invokeRoute("POST", "/api/admin/suspend/job-7")).status).toBe(202);
+    await host.runUntilIdle();
+    expect(host.getStatus("job-7")?.runtimeStatus).toBe("Suspended");
+
+    await host.invokeRoute("POST", "/api/jobs/job-7/finish", { body: { note: "while suspended" } });
+    await host.runUntilIdle();
+    expect(host.getStatus("job-7")?.runtimeStatus).toBe("Suspended");
+
+    await host.invokeRoute("POST", "/api/admin/resume/job-7");
+    await host.runUntilIdle();
+    expect(host.getStatus("job-7")).toMatchObject({ runtimeStatus: "Completed", output: { note: { note: "while suspended" } } });
+    const types = host.history("job-7").map((e) => e.EventType);
+    expect(types).toContain(19);
+    expect(types).toContain(20);
+  });
+
   it("dispatches routes by template and method, and answers 404 for no match", async () => {
     expect((await host.invokeRoute("DELETE", "/api/jobs/job-1")).status).toBe(404);
     expect((await host.invokeRoute("GET", "/api/unknown/path")).status).toBe(404);
@@ -244,6 +282,11 @@ describe("background mode", () => {
         runtimeStatus: "Completed",
         output: { result: { id: "bg-1", doubled: 100 }, note: ["from the CLI"] },
       });
+
+      // The client polls the extension while the host works in the background.
+      const waited = await background.invokeRoute("POST", "/api/quick/bg-2");
+      expect(waited.status).toBe(200);
+      expect(waited.json).toEqual({ result: { id: "bg-2", doubled: 14 }, note: "auto" });
     } finally {
       await background.close();
     }
