@@ -137,11 +137,19 @@ export function* sweepBatch(context: OrchestrationContext): Step {
     }
     if (candidates.length > 0) {
       status("starting remediations", candidates.length);
-      const started: StartRemediationsResult = yield context.df.callActivityWithRetry(SWEEP_ACTIVITY.startRemediations, AZURE_RETRY, {
-        sweepId: input.sweepId,
-        vmIds: candidates.map((c) => c.vmId),
-      });
-      const byVm = new Map(started.repairs.map((r) => [r.vmId, r.repair]));
+      let repairs: StartRemediationsResult["repairs"] = [];
+      try {
+        const started: StartRemediationsResult = yield context.df.callActivityWithRetry(SWEEP_ACTIVITY.startRemediations, AZURE_RETRY, {
+          sweepId: input.sweepId,
+          vmIds: candidates.map((c) => c.vmId),
+        });
+        repairs = started.repairs;
+      } catch (error) {
+        // The checks stand even when no run could be started: each candidate says why.
+        const detail = `no remediation run could be started: ${String((error as Error)?.message ?? error).slice(0, 200)}`;
+        repairs = candidates.map((c) => ({ vmId: c.vmId, repair: { state: "failed", detail } }));
+      }
+      const byVm = new Map(repairs.map((r) => [r.vmId, r.repair]));
       for (const check of candidates) {
         const repair = byVm.get(check.vmId) ?? { state: "failed", detail: "no answer for this VM" };
         note(check, repair);
