@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { GuestRuntime, GuestState } from "../../../local/guest/guest-state";
 import { createModelRuntime } from "../../../local/guest/model-runtime";
 import { PRESET_NAMES, PRESET_NOW, loadPreset, type PresetName } from "../../../local/guest/presets";
+import { parseProbeOutput } from "../../../src/domain/probe-output";
+import { ScriptFailedError } from "../../../src/domain/script-output";
+import { isStepScriptName, parseStepOutput } from "../../../src/domain/step-output";
+import { parseVerifyOutput } from "../../../src/domain/verify-output";
 import { loadScript, type ScriptName } from "../../../src/scripts";
 import { describeWithPwsh, pwsh } from "./pwsh-kit";
 
@@ -22,6 +26,14 @@ async function both(state: GuestState, script: ScriptName, parameters: Record<st
   const run = (runtime: GuestRuntime) => runtime.runScript(state, loadScript(script), parameters, now);
   const [real, fake] = await Promise.all([run(pwsh), run(model)]);
   return { real, fake };
+}
+
+/** The TypeScript parser for the script's contract accepts what the script printed. */
+function parse(script: ScriptName, stdout: string, stderr: string): unknown {
+  if (script === "probe") return parseProbeOutput(stdout, stderr);
+  if (script === "verify") return parseVerifyOutput(stdout, stderr);
+  if (isStepScriptName(script)) return parseStepOutput(script, stdout, stderr);
+  throw new Error(`no parser for ${script}`);
 }
 
 function expectSame(real: Awaited<ReturnType<GuestRuntime["runScript"]>>, fake: Awaited<ReturnType<GuestRuntime["runScript"]>>) {
@@ -48,6 +60,7 @@ describeWithPwsh("model runtime = pwsh (same stdout, stderr and resulting state)
     it.each(RUNS.map((r) => [r.script, r] as const))("%s", async (_name, { script, parameters }) => {
       const { real, fake } = await both(loadPreset(preset), script, parameters, PRESET_NOW);
       expect(real.stdout).toMatch(/^\{"rdpMedic":/);
+      expect(parse(script, real.stdout, real.stderr)).toMatchObject({ rdpMedic: script, v: 1 });
       expectSame(real, fake);
     });
   });
@@ -81,6 +94,7 @@ describeWithPwsh("model runtime = pwsh (same stdout, stderr and resulting state)
   ] as const)("agrees on refused parameters: %s %j", async (script, parameters) => {
     const { real, fake } = await both(loadPreset("healthy"), script, parameters, PRESET_NOW);
     expect(JSON.parse(real.stdout)).toMatchObject({ error: { code: "invalid-parameter" } });
+    expect(() => parse(script, real.stdout, real.stderr)).toThrow(ScriptFailedError);
     expectSame(real, fake);
   });
 });

@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { SHIM_PATH } from "../../../local/guest/pwsh-runtime";
+import { SCRIPT_NAMES } from "../../../src/scripts";
+import { describeWithPwsh, pwshPath } from "./pwsh-kit";
+
+const CHECKER = join(__dirname, "..", "..", "..", "local", "guest", "ps51-check.ps1");
+const SCRIPTS_DIR = join(__dirname, "..", "..", "..", "src", "scripts");
+
+interface Finding {
+  file: string;
+  line: number;
+  rule: string;
+  text: string;
+}
+
+async function check(paths: string[]): Promise<Finding[]> {
+  const { stdout } = await promisify(execFile)(pwshPath as string, ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", CHECKER, ...paths], {
+    env: { ...process.env, POWERSHELL_TELEMETRY_OPTOUT: "1", POWERSHELL_UPDATECHECK: "Off" },
+  });
+  return JSON.parse(stdout) as Finding[];
+}
+
+/** One line per construct Windows PowerShell 5.1 cannot run, and the rule the checker must name for it. */
+const VIOLATIONS: Array<[string, string]> = [
+  ["$a = $true ? 1 : 2", "ternary"],
+  ["$a = $null ?? 3", "null-coalescing"],
+  ["$a ??= 3", "null-coalescing-assignment"],
+  ["Get-Item . && Get-Item .", "pipeline-chain"],
+  ["$b = ${a}?.Length", "null-conditional"],
+  ["$b = ${a}?[0]", "null-conditional"],
+  ["1..3 | ForEach-Object -Parallel { $_ }", "parameter-7:ForEach-Object -Parallel"],
+  ["$c = '{}' | ConvertFrom-Json -AsHashtable", "parameter-7:ConvertFrom-Json -AsHashtable"],
+  ["$d = Test-Json -Json '{}'", "cmdlet-7:Test-Json"],
+  ["class Thing { static [int] $Count = 0 }", "class-or-enum"],
+  ["function F { process { 1 } clean { 2 } }", "clean-block"],
+  ['$e = "`u{2713}"', "unicode-escape"],
+  ["'x' | Set-Content -Path x.txt -Encoding utf8NoBOM", "encoding-7"],
+  ["Start-Sleep 1 &", "background-operator"],
+  ["$f = 'abc' -replace 'b', { $_.Value.ToUpper() }", "replace-scriptblock"],
+  ["# caf\u00e9", "non-ascii"],
+];
+
+describeWithPwsh("ps51-check.ps1", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "rdp-medic-ps51-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("finds nothing in the in-guest scripts: they parse and use only 5.1 syntax, cmdlets and parameters", async () => {
+    const findings = await check(SCRIPT_NAMES.map((n) => join(SCRIPTS_DIR, `${n}.ps1`)));
+    expect(findings).toEqual([]);
+  });
+
+  it.each(VIOLATIONS)("reports %s as %s", async (line, rule) => {
+    const file = join(dir, `${rule.replace(/[^a-z0-9]+/gi, "-")}.ps1`);
+    await writeFile(file, `Write-Output 'start'\n${line}\n`);
+    const findings = await check([file]);
+    expect(findings.map((f) => f.rule)).toContain(rule);
+    expect(findings.find((f) => f.rule === rule)?.line).toBe(2);
+  });
+
+  it("reports parse errors", async () => {
+    const file = join(dir, "broken.ps1");
+    await writeFile(file, "function Broken {\n  Write-Output 'no end'\n");
+    const findings = await check([file]);
+    expect(findings.some((f) => f.rule.startsWith("parse-error"))).toBe(true);
+  });
+
+  it("passes clean 5.1 code (ordered hashtables, -cmatch, try/finally, [ref])", async () => {
+    const file = join(dir, "clean.ps1");
+    await writeFile(file, "$o = [ordered]@{ a = 1 }\nif ('x' -cmatch '^x\\z') { try { $r = $null; [void][int]::TryParse('1', [ref]$r) } finally { } }\n$o | ConvertTo-Json -Compress -Depth 5\n");
+    expect(await check([file])).toEqual([]);
+  });
+
+  it("the shim parses too (it runs only under pwsh 7, so only parse errors count)", async () => {
+    const findings = await check([SHIM_PATH]);
+    expect(findings.filter((f) => f.rule.startsWith("parse-error"))).toEqual([]);
+  });
+});
