@@ -67,6 +67,9 @@ param optOutTag string = 'rdp-medic-opt-out'
 @maxValue(365)
 param snapshotRetentionDays int = 7
 
+@description('SNAPSHOT_EXPIRY_SCHEDULE: when expired snapshots this app created are deleted; NCRONTAB, six fields (second minute hour day month day-of-week).')
+param snapshotExpirySchedule string = '0 30 3 * * *'
+
 @description('KILL_SWITCH: true = runs diagnose and report but change nothing.')
 param killSwitch bool = false
 
@@ -167,6 +170,7 @@ var settings appSettingValues = {
   taskHubName: taskHubName
   optOutTag: optOutTag
   snapshotRetentionDays: string(snapshotRetentionDays)
+  snapshotExpirySchedule: snapshotExpirySchedule
   killSwitch: killSwitch ? 'true' : 'false'
   pollIntervalSeconds: string(pollIntervalSeconds)
   operationTimeoutMinutes: string(operationTimeoutMinutes)

@@ -127,6 +127,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'TASK_HUB_NAME', value: settings.taskHubName }
         { name: 'OPT_OUT_TAG', value: settings.optOutTag }
         { name: 'SNAPSHOT_RETENTION_DAYS', value: settings.snapshotRetentionDays }
+        { name: 'SNAPSHOT_EXPIRY_SCHEDULE', value: settings.snapshotExpirySchedule }
         { name: 'KILL_SWITCH', value: settings.killSwitch }
         { name: 'POLL_INTERVAL_SECONDS', value: settings.pollIntervalSeconds }
         { name: 'OPERATION_TIMEOUT_MINUTES', value: settings.operationTimeoutMinutes }

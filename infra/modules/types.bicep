@@ -23,6 +23,8 @@ type appSettingValues = {
   optOutTag: string
   @description('SNAPSHOT_RETENTION_DAYS: days a pre-fix snapshot is kept.')
   snapshotRetentionDays: string
+  @description('SNAPSHOT_EXPIRY_SCHEDULE: NCRONTAB schedule (six fields) of the timer that deletes our expired snapshots.')
+  snapshotExpirySchedule: string
   @description('KILL_SWITCH: true or false.')
   killSwitch: 'true' | 'false'
   @description('POLL_INTERVAL_SECONDS: wait between polls of a long operation.')
