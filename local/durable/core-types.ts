@@ -78,6 +78,8 @@ export interface CoreProgrammingModel {
   name: string;
   version: string;
   getInvocationModel(coreContext: CoreInvocationContext): CoreInvocationModel;
+  /** Called once by the worker after the app is loaded (locks `app.setup`, may start the HTTP stream proxy). */
+  getCapabilities?(workerCapabilities: Record<string, string>): Promise<Record<string, string>>;
 }
 
 export type HookCallback = (context: Record<string, unknown>) => void | Promise<void>;

@@ -58,12 +58,14 @@ export class LocalDurableHost {
   #registry: FunctionRegistry;
   readonly #pump: Pump;
   readonly #triggers: TriggerInvoker;
+  readonly #invoker: FunctionInvoker;
   readonly #autoRun: boolean;
   readonly #backgroundRun: RunOptions;
 
   /** Creates the host and starts its loopback management API. */
   static async start(options: LocalDurableHostOptions = {}): Promise<LocalDurableHost> {
     const host = new LocalDurableHost(options);
+    await host.#invoker.initialize();
     await host.api.listen();
     return host;
   }
@@ -75,6 +77,7 @@ export class LocalDurableHost {
     this.#autoRun = options.autoRun ?? false;
     this.#backgroundRun = { advanceClock: options.autoAdvanceClock ?? true };
     const invoker = new FunctionInvoker(() => this.#registry, options.log ?? (() => undefined));
+    this.#invoker = invoker;
     this.hub = new TaskHub({
       store: this.store,
       clock: this.clock,
@@ -143,6 +146,7 @@ export class LocalDurableHost {
   async close(): Promise<void> {
     await this.#pump.stop();
     await this.api.close();
+    await this.#invoker.terminate();
   }
 
   // ---- management (same semantics as the HTTP API) ----

@@ -1,4 +1,5 @@
 /** The task hub's instance table and history table, in memory. */
+import { DurableManagementError } from "./errors";
 import type { HistoryEvent, OrchestrationMessage } from "./history";
 
 export type RuntimeStatus =
@@ -132,4 +133,19 @@ export function parseStoredJson(text: string | null | undefined): unknown {
   } catch {
     return text;
   }
+}
+
+const INVALID_ID = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
+
+/** The extension's instance ID rules: 1-100 characters, not starting with '@', no / \ # ? or control characters. */
+export function validateInstanceId(id: string): void {
+  const problem =
+    id.length === 0 || id.length > 100
+      ? "must be between 1 and 100 characters"
+      : id.startsWith("@")
+        ? "must not start with '@'"
+        : INVALID_ID.test(id)
+          ? "must not contain /, \\, #, ? or control characters"
+          : undefined;
+  if (problem) throw new DurableManagementError("bad-request", `Instance ID '${id}' is invalid: it ${problem}.`, 400);
 }

@@ -30,10 +30,33 @@ export type InvocationOutcome =
   | { ok: false; error: Error };
 
 export class FunctionInvoker {
+  #capabilities: Promise<Record<string, string>> | undefined;
+
   constructor(
     private readonly registry: () => FunctionRegistry,
     private readonly logSink: LogSink,
   ) {}
+
+  /**
+   * What the worker does once the app is loaded: ask the programming model for its capabilities (this locks
+   * `app.setup`) and run the app's appStart hooks. Runs once; later calls return the same capabilities.
+   */
+  initialize(): Promise<Record<string, string>> {
+    this.#capabilities ??= (async () => {
+      const registry = this.registry();
+      const capabilities = (await registry.programmingModel?.getCapabilities?.({})) ?? {};
+      for (const hook of registry.hooks("appStart")) {
+        await hook({ hookData: {}, appHookData: {}, functionAppDirectory: process.cwd() });
+      }
+      return capabilities;
+    })();
+    return this.#capabilities;
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.#capabilities) return;
+    for (const hook of this.registry().hooks("appTerminate")) await hook({ hookData: {}, appHookData: {} });
+  }
 
   async invoke(functionName: string, request: InvocationRequest): Promise<InvocationOutcome> {
     const registry = this.registry();
@@ -43,6 +66,10 @@ export class FunctionInvoker {
       throw new Error("No programming model was set: was the app registered through @azure/functions after the core hook?");
     }
     try {
+      const capabilities = await this.initialize();
+      if (capabilities.HttpUri && registration.triggerType.toLowerCase() === "httptrigger") {
+        throw new Error("The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not emulate.");
+      }
       return { ok: true, response: await this.run(registry, model, registration, request) };
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));

@@ -36,9 +36,9 @@ export function whenAll(children: readonly ShimTask[]): ShimTask {
 
 /** Task.WhenAny: done when the first child is done (a canceled timer counts as done). */
 export function whenAny(children: readonly ShimTask[]): ShimTask {
-  const any = new ShimTask();
-  for (const child of children) child.onDone(() => any.complete(false));
-  return any;
+  const first = new ShimTask();
+  for (const child of children) child.onDone(() => first.complete(false));
+  return first;
 }
 
 export function completedTask(failed = false): ShimTask {

@@ -9,13 +9,14 @@ import { runEpisode, jsonText, type EpisodeOutcome } from "./episode";
 import { DurableManagementError } from "./errors";
 import type { FunctionRegistry } from "./functions-core";
 import { EventType, events, type HistoryEvent, type OrchestrationMessage } from "./history";
+import { takeMessages } from "./inbox";
 import {
   InstanceStore,
   NON_RUNNING_STATUSES,
   TERMINAL_STATUSES,
   isTerminal,
   parseStoredJson,
-  type InboxMessage,
+  validateInstanceId,
   type InstanceFilter,
   type InstanceRecord,
   type ParentLink,
@@ -47,8 +48,6 @@ export interface HubCounters {
   activitiesRun: number;
   timersFired: number;
 }
-
-const INVALID_ID = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
 
 export class TaskHub {
   readonly timers = new TimerQueue();
@@ -161,7 +160,7 @@ export class TaskHub {
     for (const id of ids) {
       const record = this.store.get(id);
       if (!record) continue;
-      const messages = this.takeMessages(record);
+      const messages = takeMessages(record, this.options.batch);
       // Messages held back (e.g. while suspended) wait for the next delivery to this instance.
       if (messages.length === 0) continue;
       if (record.inbox.length > 0) this.#ready.add(id);
@@ -253,31 +252,6 @@ export class TaskHub {
           }
         : null,
     });
-  }
-
-  /** The next batch of messages for an instance; stale and undeliverable ones are dropped. */
-  private takeMessages(record: InstanceRecord): OrchestrationMessage[] {
-    record.inbox = record.inbox.filter((m) => !m.executionId || m.executionId === record.executionId);
-    if (isTerminal(record.runtimeStatus)) {
-      record.inbox = [];
-      return [];
-    }
-    const isControl = (m: InboxMessage): boolean =>
-      m.event.EventType === EventType.ExecutionSuspended || m.event.EventType === EventType.ExecutionResumed;
-    if (record.runtimeStatus === "Suspended") {
-      const at = record.inbox.findIndex(
-        (m) => m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated,
-      );
-      return at < 0 ? [] : record.inbox.splice(at, 1).map((m) => m.event);
-    }
-    const first = record.inbox[0];
-    if (first && isControl(first)) return record.inbox.splice(0, 1).map((m) => m.event);
-    const limit = this.options.batch === "all" ? Number.POSITIVE_INFINITY : Math.max(1, this.options.batch);
-    const taken: OrchestrationMessage[] = [];
-    while (taken.length < limit && record.inbox.length > 0 && !isControl(record.inbox[0] as InboxMessage)) {
-      taken.push((record.inbox.shift() as InboxMessage).event);
-    }
-    return taken;
   }
 
   private async runInstanceEpisode(record: InstanceRecord, messages: OrchestrationMessage[]): Promise<void> {
@@ -407,16 +381,4 @@ export class TaskHub {
       taskScheduledId: decision.id,
     });
   }
-}
-
-function validateInstanceId(id: string): void {
-  const problem =
-    id.length === 0 || id.length > 100
-      ? "must be between 1 and 100 characters"
-      : id.startsWith("@")
-        ? "must not start with '@'"
-        : INVALID_ID.test(id)
-          ? "must not contain /, \\, #, ? or control characters"
-          : undefined;
-  if (problem) throw new DurableManagementError("bad-request", `Instance ID '${id}' is invalid: it ${problem}.`, 400);
 }

@@ -2,6 +2,7 @@ import { functionRegistry, installFunctionsCore } from "../../../local/durable/f
 import * as df from "durable-functions";
 import { app } from "@azure/functions";
 import { describe, expect, it } from "vitest";
+import { LocalDurableHost } from "../../../local/durable/host";
 
 df.app.orchestration("PlanV1", function* () {
   return "v1";
@@ -12,6 +13,17 @@ df.app.orchestration("PlanV2", function* () {
 df.app.activity("Probe", { handler: () => "probed" });
 app.http("Health", { route: "health", methods: ["GET"], handler: () => ({ body: "ok" }) });
 df.app.client.http("Start", { route: "start", handler: async () => ({ status: 202 }) });
+
+const hookLog: string[] = [];
+app.hook.appStart(() => {
+  hookLog.push("appStart");
+});
+app.hook.preInvocation((context) => {
+  hookLog.push(`pre:${context.invocationContext.functionName}`);
+});
+app.hook.postInvocation((context) => {
+  hookLog.push(`post:${context.invocationContext.functionName}:${(context.result as { body?: string } | undefined)?.body ?? ""}`);
+});
 
 describe("the @azure/functions-core stand-in", () => {
   it("captures registrations made through @azure/functions and durable-functions, by name and by trigger", () => {
@@ -36,5 +48,19 @@ describe("the @azure/functions-core stand-in", () => {
     expect(plan.name).toBe("PlanV1");
     expect(plan.callback).toBe(functionRegistry.require("PlanV2").callback);
     expect(redeployed.get("Probe")).toBe(functionRegistry.get("Probe"));
+  });
+});
+
+describe("worker lifecycle around invocations", () => {
+  it("runs the app's appStart hook once and its invocation hooks around each call", async () => {
+    const host = await LocalDurableHost.start({ registry: functionRegistry });
+    try {
+      const response = await host.invokeRoute("GET", "/api/health");
+      expect(response).toMatchObject({ status: 200, body: "ok" });
+      expect(hookLog).toEqual(["appStart", "pre:Health", "post:Health:ok"]);
+      expect(() => app.setup({})).toThrow(/can't be changed after app startup/);
+    } finally {
+      await host.close();
+    }
   });
 });
