@@ -4,6 +4,9 @@
  * One per process: the app reads its settings once, like a Functions host.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { functionRegistry } from "../durable/functions-core";
 import { LocalDurableHost } from "../durable/host";
 import type { HttpResult } from "../durable/trigger-invoker";
@@ -11,7 +14,8 @@ import type { GuestRuntime } from "../guest/guest-state";
 import { createPwshRuntime } from "../guest/pwsh-runtime";
 import { startAzureSimulator, type AzureSimulator, type Scenario, type SimulatorOptions } from "../simulator";
 import { findTool } from "../tools";
-const createModelRuntime = (): GuestRuntime => { throw new Error("model runtime not yet available"); };
+import { startAzurite, type AzuriteTable } from "../azurite";
+import { createModelRuntime } from "../guest/model-runtime";
 
 export interface OfflineAppOptions {
   scenario: Scenario;
@@ -27,6 +31,8 @@ export interface OfflineAppOptions {
 
 export interface OfflineApp {
   sim: AzureSimulator;
+  /** The app's storage account's Table service (the audit ledger). */
+  tables: AzuriteTable;
   host: LocalDurableHost;
   guestRuntime: GuestRuntime;
   /** The function key the HTTP routes are called with (authLevel function). */
@@ -46,13 +52,18 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
   started = true;
   const guestRuntime = chooseGuestRuntime(options.guest ?? "auto");
   const sim = await startAzureSimulator({ ...options.simulator, scenario: options.scenario, guestRuntime });
+  const tables = await startAzurite();
+  // One CA file for every local stand-in the app's Azure clients talk to (simulator and Azurite).
+  const caFile = join(await mkdtemp(join(tmpdir(), "rdp-medic-ca-")), "local-ca.pem");
+  await writeFile(caFile, `${sim.caCertPem.trim()}\n${tables.caPem.trim()}\n`);
   const subscriptions = [...new Set(options.scenario.vms.map((vm) => vm.subscriptionId.toLowerCase()))];
   Object.assign(process.env, sim.msiEnvironment, {
     ALLOWED_SCOPES: subscriptions.map((s) => `/subscriptions/${s}`).join(","),
     LICENSE_SERVERS: "ls01.contoso.com",
     ARM_ENDPOINT: sim.armEndpoint,
     LOGS_ENDPOINT: sim.logsEndpoint,
-    ARM_CA_CERT_FILE: sim.caCertFile,
+    ARM_CA_CERT_FILE: caFile,
+    LEDGER_TABLE_ENDPOINT: tables.tableEndpoint,
     MANAGED_IDENTITY_CLIENT_ID: OFFLINE_CLIENT_ID,
     POLL_INTERVAL_SECONDS: "15",
     ...options.settings,
@@ -72,6 +83,7 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
     });
   return {
     sim,
+    tables,
     host,
     guestRuntime,
     functionKey,
@@ -80,6 +92,8 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
     async stop() {
       await host.close();
       await sim.stop();
+      await tables.stop();
+      await rm(dirname(caFile), { recursive: true, force: true });
     },
   };
 }

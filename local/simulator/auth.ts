@@ -4,7 +4,7 @@ import { ArmError } from "./errors";
 import { headerValue } from "./http";
 
 /**
- * Bearer tokens. The simulator's managed-identity endpoint (or its in-process credential) issues opaque tokens
+ * Bearer tokens. The simulator's managed-identity endpoint (or its in-process credential) issues tokens
  * for a resource; ARM and Logs accept only tokens they issued, for their audience, not yet expired (real time:
  * token lifetimes are the client's business and do not follow a virtual clock).
  */
@@ -33,8 +33,8 @@ export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
 
   issue(resource: string): AccessTokenLike {
-    const token = `simtok.${randomBytes(24).toString("base64url")}`;
     const expiresOnMs = Date.now() + TOKEN_LIFETIME_MS;
+    const token = entraShapedToken(normaliseResource(resource), expiresOnMs);
     this.tokens.set(token, { resource: normaliseResource(resource), expiresOnMs });
     return { token, expiresOnTimestamp: expiresOnMs };
   }
@@ -72,6 +72,31 @@ export class TokenIssuer {
       );
     }
   }
+}
+
+/** The simulated tenant of the managed identity. */
+export const SIMULATED_TENANT_ID = "5e3b2f4a-0000-4000-8000-00000000a1b2";
+
+/**
+ * Tokens shaped like Entra ID access tokens (a JWT with issuer, audience and lifetime) so that other local
+ * stand-ins that check those claims (Azurite's basic OAuth) accept them too. The signature is random: ARM and
+ * Logs here accept only tokens this issuer handed out.
+ */
+function entraShapedToken(audience: string, expiresOnMs: number): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const claims = {
+    aud: audience,
+    iss: `https://sts.windows.net/${SIMULATED_TENANT_ID}/`,
+    iat: issuedAt,
+    nbf: issuedAt - 60,
+    exp: Math.floor(expiresOnMs / 1000),
+    tid: SIMULATED_TENANT_ID,
+    jti: randomBytes(12).toString("base64url"),
+    idtyp: "app",
+    ver: "1.0",
+  };
+  return `${encode({ alg: "RS256", typ: "JWT" })}.${encode(claims)}.${randomBytes(32).toString("base64url")}`;
 }
 
 /** "https://management.azure.com/.default" and "https://management.azure.com/" name the same resource. */

@@ -62,3 +62,10 @@ export interface PlanRemediationResult {
 
 /** An operation after waiting: it never ends "running". */
 export type FinishedOperation = Exclude<PollResult, { status: "running" }>;
+
+export const GUARD_ACTIVITIES = {
+  checkGuards: "CheckGuards",
+  recordRun: "RecordRun",
+  notify: "Notify",
+  probeRdp: "ProbeRdp",
+} as const;

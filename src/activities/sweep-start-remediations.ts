@@ -1,3 +1,4 @@
+import { runTiming } from "../domain/run";
 import type { Config } from "../config";
 import { parseVmId, type VmRef } from "../domain/resource-id";
 import type { RemediationInput } from "../domain/run";
@@ -25,11 +26,7 @@ export function createSweepStartRemediations(deps: { config: Config; startRun: R
           vmId: vm.id,
           trigger: { kind: "sweep", sweepId: input.sweepId },
           dryRun: false,
-          timing: {
-            pollIntervalSeconds: config.pollIntervalSeconds,
-            operationTimeoutMinutes: config.operationTimeoutMinutes,
-            approvalTimeoutHours: config.approvalTimeoutHours,
-          },
+          timing: runTiming(config),
         });
         return { vmId, repair: { state: run.state, runId: run.runId } };
       } catch (error) {

@@ -20,6 +20,7 @@ export async function readVmStatus(client: ComputeManagementClient, vm: VmRef): 
   return {
     vm,
     location: machine.location,
+    computerName: machine.osProfile?.computerName ?? view?.computerName,
     osType: osDisk?.osType,
     powerState: POWER_STATES.find((p) => p === powerCode) ?? "unknown",
     agentReady: agent?.displayStatus === "Ready" && (agent.code ?? "").toLowerCase() === "provisioningstate/succeeded",

@@ -55,6 +55,12 @@ export interface RunReport {
   humanActions: string[];
   steps: StepRecord[];
   verify: VerifyOutput | undefined;
+  /** The app's own RDP negotiation with the VM after the fix, when it can reach the VM. */
+  appRdpCheck?: { target: string; ok: boolean; detail: string };
+  /** The guard that stopped or held changes, when one did. */
+  guard?: string;
+  /** How to get back to the state before the run, when something failed after a change. */
+  restoreHint?: string;
 }
 
 export function licensingValues(probe: ProbeResult): LicensingValues {
@@ -88,6 +94,23 @@ export interface RunTiming {
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
+  /** Blast radius: runs changing VMs at once. */
+  maxConcurrentRemediations: number;
+}
+
+/** The run settings a run carries in its input, from the app's settings. */
+export function runTiming(config: {
+  pollIntervalSeconds: number;
+  operationTimeoutMinutes: number;
+  approvalTimeoutHours: number;
+  guards: { maxConcurrentRemediations: number };
+}): RunTiming {
+  return {
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    operationTimeoutMinutes: config.operationTimeoutMinutes,
+    approvalTimeoutHours: config.approvalTimeoutHours,
+    maxConcurrentRemediations: config.guards.maxConcurrentRemediations,
+  };
 }
 
 /** What a person answers to an approval request. */

@@ -6,6 +6,8 @@ export type PowerState = "running" | "starting" | "stopping" | "stopped" | "deal
 export interface VmStatus {
   vm: VmRef;
   location: string;
+  /** The guest's computer name (osProfile), used to reach the VM over the network. */
+  computerName: string | undefined;
   osType: string | undefined;
   powerState: PowerState;
   agentReady: boolean;

@@ -2,15 +2,18 @@ import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import {
   ACTIVITY,
-  type PlanRemediationResult,
+  GUARD_ACTIVITIES,
   type FinishedOperation,
+  type PlanRemediationResult,
   type PreflightResult,
   type ScriptAction,
   type StartedOperation,
-  type StartRestartResult,
   type StartSnapshotResult,
 } from "../activities/contracts";
-import type { PlanStep, ProbeResult, VerifyOutput } from "../domain/playbook";
+import type { AppRdpCheck } from "../activities/probe-rdp";
+import type { GuardDecision } from "../domain/guards";
+import type { NotificationReason, RunNotification } from "../domain/notification";
+import type { ProbeResult, VerifyOutput } from "../domain/playbook";
 import {
   licensingValues,
   stepRecord,
@@ -20,23 +23,38 @@ import {
   type RunStatus,
   type Verdict,
 } from "../domain/run";
-import type { VmStatus } from "../domain/vm-status";
+import { acquireSlot, releaseSlot } from "./remediation-slot";
+import { restartAndWait } from "./restart-and-wait";
 import { AZURE_RETRY, waitForOperation } from "./wait-for-operation";
 
 export const REMEDIATE_VM = "RemediateVm";
 export const APPROVAL_EVENT = "approval";
 export const CANCEL_EVENT = "cancel";
 
-type Step = Generator<df.Task, any, any>;
+type Step<T = unknown> = Generator<df.Task, T, any>;
+
+interface RunFlags {
+  slotHeld: boolean;
+  /** The notification the end of the run sends; "silent" when one was already sent for the same cause. */
+  notify: NotificationReason | "silent" | undefined;
+}
+
+/** Ends the run's main path: a verdict and its reason. */
+class RunEnd {
+  constructor(
+    readonly verdict: Verdict,
+    readonly reason: string,
+  ) {}
+}
 
 /**
  * One remediation run for one VM (the instance ID is derived from the VM ID, so runs never overlap):
- * preflight -> snapshot -> probe -> plan -> [approval] -> steps -> restart -> agent -> verify -> report.
- * Control flow only: every Azure call is an activity, every wait a durable timer.
+ * preflight -> snapshot -> probe -> plan -> guards -> [approval] -> slot -> steps -> restart -> verify -> report.
+ * Control flow only: every Azure call is an activity, every wait a durable timer. Every path ends with a report,
+ * recorded in the ledger, and a notification when a person is needed.
  */
-export function* remediateVm(context: OrchestrationContext): Step {
+export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
   const input = context.df.getInput<RemediationInput>();
-  const { timing } = input;
   const now = () => context.df.currentUtcDateTime.toISOString();
   const report: RunReport = {
     runId: context.df.instanceId,
@@ -57,33 +75,58 @@ export function* remediateVm(context: OrchestrationContext): Step {
   };
   const status = (step: string, extra: Partial<RunStatus> = {}) =>
     context.df.setCustomStatus({ step, vmId: input.vmId, dryRun: input.dryRun, ...extra } satisfies RunStatus);
-  const finish = (verdict: Verdict, reason: string): RunReport => {
-    report.verdict = verdict;
-    report.reason = reason;
-    report.endedAt = now();
-    status("done", { detail: verdict });
-    return report;
-  };
+  const run: RunFlags = { slotHeld: false, notify: undefined };
+
+  try {
+    const end: RunEnd = yield* remediate(context, input, report, run, status);
+    report.verdict = end.verdict;
+    report.reason = end.reason;
+  } catch (error) {
+    report.verdict = "failed";
+    report.reason = `the run stopped on an error it could not handle: ${(error as Error).message ?? String(error)}`;
+  }
+  if (run.slotHeld) releaseSlot(context);
+  report.endedAt = now();
+  if (report.verdict === "failed" || report.verdict === "needs-human") run.notify ??= report.verdict;
+
+  status("report", { detail: report.verdict });
+  try {
+    yield context.df.callActivityWithRetry(GUARD_ACTIVITIES.recordRun, AZURE_RETRY, { report, guard: report.guard });
+  } catch (error) {
+    report.reason += ` (not recorded in the ledger: ${(error as Error).message})`;
+  }
+  if (run.notify !== undefined && run.notify !== "silent") {
+    yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification(report, run.notify));
+  }
+  status("done", { detail: report.verdict });
+  return report;
+}
+
+function* remediate(
+  context: OrchestrationContext,
+  input: RemediationInput,
+  report: RunReport,
+  run: RunFlags,
+  status: (step: string, extra?: Partial<RunStatus>) => void,
+): Step<RunEnd> {
+  const { timing } = input;
+  const now = () => context.df.currentUtcDateTime.toISOString();
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
   const wait = (op: Parameters<typeof waitForOperation>[1]) =>
     waitForOperation(context, op, timing.pollIntervalSeconds, timing.operationTimeoutMinutes);
-
-  function* runScript(action: ScriptAction): Generator<df.Task, FinishedOperation, any> {
-    const started: StartedOperation = yield context.df.callActivityWithRetry(ACTIVITY.startScript, AZURE_RETRY, {
-      vmId: input.vmId,
-      action,
-    });
+  function* runScript(action: ScriptAction): Step<FinishedOperation> {
+    const started: StartedOperation = yield context.df.callActivityWithRetry(ACTIVITY.startScript, AZURE_RETRY, { vmId: input.vmId, action });
     if (!started.ok) return { status: "failed", code: started.code, message: started.message };
     return yield* wait(started.operation);
   }
 
-  // 1. Preflight: exists, in scope, running, agent Ready, managed OS disk.
+  // 1. Preflight: in scope, exists, running, agent Ready, managed OS disk.
   status("preflight");
   const pre: PreflightResult = yield context.df.callActivityWithRetry(ACTIVITY.preflight, AZURE_RETRY, { vmId: input.vmId });
-  if (!pre.ok) return finish("skipped", `${pre.code}: ${pre.message}`);
+  if (!pre.ok) return new RunEnd("skipped", `${pre.code}: ${pre.message}`);
   const changesAllowed = !input.dryRun && pre.changesBlockedBy === undefined;
 
-  // 2. Snapshot of the OS disk before anything can change (none for dry runs or when changes are blocked).
+  // 2. Snapshot of the OS disk before anything can change (none when nothing may change).
   if (changesAllowed) {
     status("snapshot");
     const snap: StartSnapshotResult = yield context.df.callActivityWithRetry(ACTIVITY.startSnapshot, AZURE_RETRY, {
@@ -92,11 +135,9 @@ export function* remediateVm(context: OrchestrationContext): Step {
       location: pre.vm.location,
       osDiskId: pre.vm.osDisk.managedDiskId,
     });
-    if (!snap.ok) return finish("failed", `snapshot could not start (${snap.code}): ${snap.message}; nothing was changed`);
+    if (!snap.ok) return new RunEnd("failed", `snapshot could not start (${snap.code}): ${snap.message}; nothing was changed`);
     const done: FinishedOperation = yield* wait(snap.operation);
-    if (done.status !== "succeeded") {
-      return finish("failed", `snapshot failed (${done.code}): ${done.message}; nothing was changed`);
-    }
+    if (done.status !== "succeeded") return new RunEnd("failed", `snapshot failed (${done.code}): ${done.message}; nothing was changed`);
     report.snapshotId = snap.snapshotId;
   }
 
@@ -104,104 +145,137 @@ export function* remediateVm(context: OrchestrationContext): Step {
   status("probe");
   const probed: FinishedOperation = yield* runScript({ kind: "probe" });
   if (probed.status !== "succeeded" || probed.output?.script !== "probe") {
-    return finish("failed", probed.status === "failed" ? `probe failed (${probed.code}): ${probed.message}` : "probe printed no result");
+    return new RunEnd("failed", probed.status === "failed" ? `probe failed (${probed.code}): ${probed.message}` : "probe printed no result");
   }
   const probe: ProbeResult = probed.output.probe;
   report.before = licensingValues(probe);
 
-  // 4. Diagnose and plan (pure, in an activity so the plan is recorded in history).
+  // 4. Diagnose and plan.
   status("plan", { before: report.before });
   const planned: PlanRemediationResult = yield context.df.callActivity(ACTIVITY.planRemediation, { probe });
   const plan = planned.plan;
   report.causes = planned.causes;
   report.plan = plan.steps;
   report.humanActions = plan.humanActions;
-  if (plan.verdict === "healthy") return finish("healthy", "RD licensing is configured and working; nothing to do");
-  if (plan.verdict === "needs-human") return finish("needs-human", plan.causes.map((c) => c.detail).join(" "));
-  if (input.dryRun) return finish("dry-run", `dry run: ${plan.steps.length} planned step(s), nothing changed`);
-  if (pre.changesBlockedBy === "kill-switch") return finish("diagnosed-only", "the kill switch is on: diagnosed, nothing changed");
-  if (pre.changesBlockedBy === "opted-out") return finish("diagnosed-only", "the VM is tagged to opt out: diagnosed, nothing changed");
-
-  // A cancel request is an external event; yielding it once (raced with an immediate timer) makes the
-  // orchestrator track it, so later replays see it completed and the run stops at the next step boundary.
-  const startNow = context.df.createTimer(context.df.currentUtcDateTime);
-  yield context.df.Task.any([cancel, startNow]);
-  if (cancel.isCompleted) return finish("canceled", "canceled before any change");
-
-  // 5. Approval for risky steps (removing the RD Session Host role).
-  if (plan.needsApproval) {
-    status("awaiting-approval", { planned: plan.steps, before: report.before });
-    const deadline = new Date(context.df.currentUtcDateTime.getTime() + timing.approvalTimeoutHours * 3_600_000);
-    const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
-    const timeout = context.df.createTimer(deadline);
-    const first: df.Task = yield context.df.Task.any([approval, timeout, cancel]);
-    if (first === cancel) return finish("canceled", "canceled while awaiting approval; nothing was changed");
-    if (first !== approval) {
-      return finish("needs-human", `no approval within ${timing.approvalTimeoutHours} h; nothing was changed`);
-    }
-    timeout.cancel();
-    const decision = approval.result as ApprovalDecision;
-    if (!decision.approved) return finish("rejected", `rejected by ${decision.by}; nothing was changed`);
+  if (plan.verdict === "healthy") return new RunEnd("healthy", "RD licensing is configured and working; nothing to do");
+  if (plan.verdict === "needs-human") return new RunEnd("needs-human", plan.causes.map((c) => c.detail).join(" "));
+  if (input.dryRun) return new RunEnd("dry-run", `dry run: ${plan.steps.length} planned step(s), nothing changed`);
+  if (pre.changesBlockedBy !== undefined) {
+    report.guard = pre.changesBlockedBy;
+    return new RunEnd(
+      "diagnosed-only",
+      pre.changesBlockedBy === "kill-switch" ? "the kill switch is on: diagnosed, nothing changed" : "the VM is tagged to opt out: diagnosed, nothing changed",
+    );
   }
 
-  // 6. Apply the steps in order; a restart step restarts and waits for the agent.
-  let restartedAt: string | undefined;
+  // 5. Guards over the ledger: recurrence, license-server breaker, cooldown.
+  status("guards");
+  const guard: GuardDecision = yield context.df.callActivityWithRetry(GUARD_ACTIVITIES.checkGuards, AZURE_RETRY, {
+    vmId: input.vmId,
+    plan,
+    probe,
+  });
+  if (guard.action === "hold") {
+    report.guard = guard.guard;
+    return new RunEnd("diagnosed-only", guard.reason);
+  }
+  if (guard.action === "needs-human") {
+    report.guard = guard.guard;
+    // The breaker reports a server once per window; later runs for it end needs-human without a second message.
+    if (guard.guard === "license-server-breaker" && !guard.notify) run.notify = "silent";
+    return new RunEnd("needs-human", guard.reason);
+  }
+
+  // Track a cancel request from here on (yielding it once, raced with an immediate timer, makes replays see it).
+  yield context.df.Task.any([cancel, context.df.createTimer(context.df.currentUtcDateTime)]);
+  if (cancel.isCompleted) return new RunEnd("canceled", "canceled before any change");
+
+  // 6. Approval for risky steps (removing the RD Session Host role).
+  if (plan.needsApproval) {
+    status("awaiting-approval", { planned: plan.steps, before: report.before });
+    yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: "approval needed" }, "approval-needed"));
+    const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
+    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + timing.approvalTimeoutHours * 3_600_000));
+    const first: df.Task = yield context.df.Task.any([approval, timeout, cancel]);
+    if (first === cancel) return new RunEnd("canceled", "canceled while awaiting approval; nothing was changed");
+    if (first !== approval) return new RunEnd("needs-human", `no approval within ${timing.approvalTimeoutHours} h; nothing was changed`);
+    timeout.cancel();
+    const decision = approval.result as ApprovalDecision;
+    if (!decision.approved) return new RunEnd("rejected", `rejected by ${decision.by}; nothing was changed`);
+  }
+
+  // 7. Blast radius: wait for a slot among MAX_CONCURRENT_REMEDIATIONS.
+  status("waiting-for-slot");
+  run.slotHeld = yield* acquireSlot(context, timing.maxConcurrentRemediations, timing, (holders) =>
+    status("waiting-for-slot", { detail: `${holders} run(s) are changing VMs` }),
+  );
+  if (!run.slotHeld) return new RunEnd("failed", "no remediation slot became free in time; nothing was changed");
+
+  // 8. Apply the steps in order; a restart step restarts and waits for the agent.
   for (const [index, step] of plan.steps.entries()) {
-    if (cancel.isCompleted) return finish("canceled", `canceled before step ${index + 1} (${step.kind})`);
+    if (cancel.isCompleted) return new RunEnd("canceled", `canceled before step ${index + 1} (${step.kind})`);
     status(`step ${index + 1}/${plan.steps.length}: ${step.kind}`, { planned: plan.steps });
     const startedAt = now();
     if (step.kind === "restart") {
-      const restart: { ok: boolean; error?: string; requestedAt?: string } = yield* restartAndWait();
+      const restart = yield* restartAndWait(context, input.vmId, timing, () => status("agent-wait"));
       report.steps.push(stepRecord(step, startedAt, now(), undefined, restart.ok ? undefined : restart.error));
-      if (!restart.ok) return finish("failed", `restart failed: ${restart.error}`);
-      restartedAt = restart.requestedAt;
+      if (!restart.ok) return failedAfterChange(report, `restart failed: ${restart.error}`);
       continue;
     }
     const result: FinishedOperation = yield* runScript({ kind: "step", step });
     if (result.status !== "succeeded" || result.output?.script !== "step") {
       const error = result.status === "failed" ? `${result.code}: ${result.message}` : "the step printed no result";
       report.steps.push(stepRecord(step, startedAt, now(), undefined, error));
-      return finish("failed", `step ${step.kind} failed: ${error}`);
+      return failedAfterChange(report, `step ${step.kind} failed: ${error}`);
     }
     report.steps.push(stepRecord(step, startedAt, now(), result.output.step));
   }
 
-  // 7. Verify in the guest.
+  // 9. Verify in the guest, then from the app where it can reach the VM.
   status("verify");
   const verified: FinishedOperation = yield* runScript({ kind: "verify", plan: plan.steps });
   if (verified.status !== "succeeded" || verified.output?.script !== "verify") {
-    return finish("failed", verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result");
+    return failedAfterChange(report, verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result");
   }
   const verify: VerifyOutput = verified.output.verify;
   report.verify = verify;
   if (!verify.ok) {
     const failed = verify.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
-    return finish("failed", `verification failed after the fix: ${failed.join("; ")}`);
+    return failedAfterChange(report, `verification failed after the fix: ${failed.join("; ")}`);
   }
-  return finish("remediated", `${plan.steps.length} step(s) applied${restartedAt ? ", restarted" : ""} and verified`);
-
-  function* restartAndWait(): Generator<df.Task, { ok: boolean; error?: string; requestedAt?: string }, any> {
-    const started: StartRestartResult | { ok: false; code: string; message: string } = yield context.df.callActivityWithRetry(
-      ACTIVITY.startRestart,
-      AZURE_RETRY,
-      { vmId: input.vmId },
-    );
-    if (!started.ok) return { ok: false, error: `${started.code}: ${started.message}` };
-    const done: FinishedOperation = yield* wait(started.operation);
-    if (done.status !== "succeeded") return { ok: false, error: `${done.code}: ${done.message}` };
-    status("agent-wait");
-    const deadline = context.df.currentUtcDateTime.getTime() + timing.operationTimeoutMinutes * 60_000;
-    for (;;) {
-      const vm: VmStatus | null = yield context.df.callActivityWithRetry(ACTIVITY.readVm, AZURE_RETRY, { vmId: input.vmId });
-      const fresh = vm?.agentStatusTime !== undefined && vm.agentStatusTime > started.requestedAt;
-      if (vm && vm.powerState === "running" && vm.agentReady && fresh) return { ok: true, requestedAt: started.requestedAt };
-      const next = context.df.currentUtcDateTime.getTime() + timing.pollIntervalSeconds * 1000;
-      if (next > deadline) {
-        return { ok: false, error: `the VM agent was not Ready within ${timing.operationTimeoutMinutes} minutes of the restart` };
-      }
-      yield context.df.createTimer(new Date(next));
-    }
+  const rdp: AppRdpCheck = yield context.df.callActivity(GUARD_ACTIVITIES.probeRdp, { tags: pre.vm.tags, computerName: pre.vm.computerName });
+  if (rdp.checked) {
+    report.appRdpCheck = { target: rdp.target, ok: rdp.ok, detail: rdp.detail };
+    if (!rdp.ok) return failedAfterChange(report, `the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`);
   }
+  return new RunEnd("remediated", `${plan.steps.length} step(s) applied and verified${rdp.checked ? ", RDP answers" : ""}`);
 }
 
-export type { PlanStep };
+/** A failure after something changed: say how to get back to where the run started. */
+function failedAfterChange(report: RunReport, reason: string): RunEnd {
+  if (report.snapshotId) {
+    report.restoreHint =
+      `restore the OS disk from snapshot ${report.snapshotId}: create a managed disk from it, deallocate the VM, ` +
+      "swap the OS disk (az vm update --os-disk <disk>), start the VM";
+  }
+  return new RunEnd("failed", reason);
+}
+
+function notification(report: RunReport, reason: NotificationReason): RunNotification {
+  const summary: Record<NotificationReason, string> = {
+    "approval-needed": `Removing the RD Session Host role from ${report.vmId.split("/").pop()} needs approval.`,
+    "needs-human": `${report.vmId.split("/").pop()} needs a person: ${report.reason}`,
+    failed: `The run on ${report.vmId.split("/").pop()} failed: ${report.reason}`,
+  };
+  return {
+    reason,
+    runId: report.runId,
+    vmId: report.vmId,
+    verdict: reason === "approval-needed" ? "awaiting-approval" : report.verdict,
+    summary: summary[reason].slice(0, 1000),
+    causes: report.causes.map((c) => c.code),
+    humanActions: report.humanActions,
+    ...(report.snapshotId ? { snapshotId: report.snapshotId } : {}),
+    startedAt: report.startedAt,
+  };
+}

@@ -22,6 +22,7 @@ describe("preflight", () => {
   const healthy: VmStatus = {
     vm,
     location: "westeurope",
+    computerName: "VM1",
     osType: "Windows",
     powerState: "running",
     agentReady: true,

@@ -1,0 +1,24 @@
+import { evaluateGuards, serversOfPlan, type GuardDecision } from "../domain/guards";
+import type { Plan, ProbeResult } from "../domain/playbook";
+import type { ActivityDeps } from "./deps";
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+/** Reads the ledger and decides whether this VM may be changed now (cooldown, recurrence, license-server breaker). */
+export function createCheckGuards(deps: Pick<ActivityDeps, "config" | "ledger" | "now">) {
+  return async (input: { vmId: string; plan: Plan; probe: ProbeResult }): Promise<GuardDecision> => {
+    const ledger = deps.ledger;
+    if (!ledger) return { action: "proceed", notes: ["no ledger configured (LEDGER_TABLE_ENDPOINT): history guards are off"] };
+    const settings = deps.config.guards;
+    const now = deps.now();
+    const vmSince = new Date(now.getTime() - Math.max(settings.recurrenceWindowDays * DAY, settings.cooldownMinutes * MINUTE));
+    const serverSince = new Date(now.getTime() - settings.breakerWindowMinutes * MINUTE);
+    const vmHistory = await ledger.recentRunsForVm(input.vmId, vmSince, 200);
+    const serverHistory = new Map<string, Awaited<ReturnType<typeof ledger.recentRunsForLicenseServer>>>();
+    for (const server of serversOfPlan(input.plan, deps.config.policy.licenseServers)) {
+      serverHistory.set(server, await ledger.recentRunsForLicenseServer(server, serverSince, 500));
+    }
+    return evaluateGuards({ vmId: input.vmId, now, plan: input.plan, probe: input.probe, vmHistory, serverHistory, settings });
+  };
+}
