@@ -72,15 +72,20 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
   void functionRegistry;
   await import("../../src/index.js");
   const host = await LocalDurableHost.start({
+    // Orchestration time starts at the real time, as in Azure, so the ledger's times and the guards' agree.
+    clockStart: new Date(),
     autoRun: options.autoRun ?? false,
     log: options.log ? (entry) => options.log!(typeof entry === "string" ? entry : JSON.stringify(entry)) : undefined,
   });
   const functionKey = randomUUID();
-  const call = (method: string, route: string, body?: unknown) =>
-    host.invokeRoute(method, `${host.origin}/api/${route}?code=${functionKey}`, {
+  const call = (method: string, route: string, body?: unknown) => {
+    const url = new URL(`${host.origin}/api/${route}`);
+    url.searchParams.set("code", functionKey);
+    return host.invokeRoute(method, url.href, {
       headers: { "content-type": "application/json" },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
+  };
   return {
     sim,
     tables,

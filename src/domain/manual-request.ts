@@ -55,3 +55,36 @@ export function parseDecisionBody(body: string): { by: string; comment?: string 
   }
   return comment === undefined ? { by: (by as string | undefined) ?? "unknown" } : { by: (by as string | undefined) ?? "unknown", comment: comment as string };
 }
+
+export interface RunListQuery {
+  vm?: VmRef;
+  since?: Date;
+  until?: Date;
+  limit: number;
+}
+
+/** GET /api/remediations?vm=<VM resource ID>&since=<ISO time>&until=<ISO time>&limit=<1-1000>. */
+export function parseRunListQuery(query: { get(name: string): string | null }): RunListQuery {
+  const time = (name: string): Date | undefined => {
+    const value = query.get(name);
+    if (value === null || value === "") return undefined;
+    const parsed = new Date(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime())) {
+      throw new InputError(`${name}-invalid`, `${name} must be an ISO 8601 time such as 2026-11-25T00:00:00Z`);
+    }
+    return parsed;
+  };
+  const vm = query.get("vm");
+  const limitText = query.get("limit");
+  const limit = limitText === null || limitText === "" ? 100 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError("limit-invalid", "limit must be a whole number from 1 to 1000");
+  const since = time("since");
+  const until = time("until");
+  if (since && until && since >= until) throw new InputError("range-invalid", "since must be before until");
+  return {
+    ...(vm === null || vm === "" ? {} : { vm: parseVmId(vm) }),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    limit,
+  };
+}

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
-import { MAX_MANUAL_BODY_BYTES, parseManualRunRequest } from "../domain/manual-request";
+import { MAX_MANUAL_BODY_BYTES, parseManualRunRequest, parseRunListQuery } from "../domain/manual-request";
 import { isRunId } from "../domain/resource-id";
 import type { RunStatus } from "../domain/run";
 import { isInScope } from "../domain/scope";
@@ -62,6 +62,34 @@ export async function handleGetRemediation(
     return errorResponse(error, context);
   }
 }
+
+/** GET /api/remediations?vm=&since=&until=&limit= — past runs from the audit ledger, newest first. */
+export async function handleListRemediations(request: HttpRequest, _client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+  try {
+    const app = appContext();
+    const query = parseRunListQuery(request.query);
+    if (query.vm && !isInScope(query.vm, app.config.allowedScopes)) {
+      throw new InputError("out-of-scope", "the VM is outside the allowed scopes (ALLOWED_SCOPES)", 403);
+    }
+    if (!app.ledger) throw new InputError("ledger-not-configured", "no audit ledger is configured (LEDGER_TABLE_ENDPOINT)", 404);
+    const runs = await app.ledger.listRuns({
+      ...(query.vm ? { vmId: query.vm.id } : {}),
+      ...(query.since ? { since: query.since } : {}),
+      ...(query.until ? { until: query.until } : {}),
+      limit: query.limit,
+    });
+    return jsonResponse(200, { runs, count: runs.length });
+  } catch (error) {
+    return errorResponse(error, context);
+  }
+}
+
+df.app.client.http("ListRemediations", {
+  route: "remediations",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: handleListRemediations,
+});
 
 df.app.client.http("StartRemediation", {
   route: "remediations",

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
+import { resolveScenario } from "../../local/offline/scenario-file";
 import { loadScenario } from "../../local/offline/scenario-file";
 import type { RequestLogEntry } from "../../local/simulator";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
@@ -59,4 +60,48 @@ export function alertFor(...names: string[]): unknown {
 /** Requests about one VM (its own URL, or an operation/disk/snapshot the simulator tied to it). */
 export function requestsFor(entries: RequestLogEntry[], id: string): RequestLogEntry[] {
   return entries.filter((e) => (e.vmId ?? "").toLowerCase() === id.toLowerCase());
+}
+
+export interface VmSpec {
+  name: string;
+  preset: string;
+  powerState?: "running" | "deallocated";
+  tags?: Record<string, string>;
+}
+
+/** An offline app over a scenario built from presets (one per test file: the app reads its settings once). */
+export async function startScenario(
+  vms: VmSpec[],
+  settings: Record<string, string> = {},
+  guest: "pwsh" | "model" = e2eGuest(),
+): Promise<OfflineApp> {
+  const scenario = resolveScenario(
+    {
+      vms: vms.map((vm) => ({
+        subscriptionId: SUB,
+        resourceGroup: "rg-rdsh",
+        name: vm.name,
+        location: "westeurope",
+        powerState: vm.powerState ?? "running",
+        agentReady: (vm.powerState ?? "running") === "running",
+        osDisk: { name: `${vm.name}-os`, managed: true },
+        ...(vm.tags ? { tags: vm.tags } : {}),
+        guestPreset: vm.preset,
+      })),
+    },
+    new Date(),
+  );
+  return startOfflineApp({ scenario, guest, settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings } });
+}
+
+/** Runs the host until nothing can progress within the next `hours` of virtual time. */
+export async function settle(app: OfflineApp, hours = 1): Promise<void> {
+  await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + hours * 3_600_000) });
+}
+
+export function runIdOf(response: { json: unknown }): string {
+  const body = response.json as { runs?: Array<{ runId: string }>; runId?: string };
+  const id = body.runs?.[0]?.runId ?? body.runId;
+  if (!id) throw new Error(`no run in ${JSON.stringify(body).slice(0, 300)}`);
+  return id;
 }
