@@ -6,12 +6,13 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 
 /** Reads the ledger and decides whether this VM may be changed now (cooldown, recurrence, license-server breaker). */
-export function createCheckGuards(deps: Pick<ActivityDeps, "config" | "ledger" | "now">) {
-  return async (input: { vmId: string; plan: Plan; probe: ProbeResult }): Promise<GuardDecision> => {
+export function createCheckGuards(deps: Pick<ActivityDeps, "config" | "ledger">) {
+  /** `now` is the orchestration's time: the same clock that stamped the runs in the ledger. */
+  return async (input: { vmId: string; plan: Plan; probe: ProbeResult; now: string }): Promise<GuardDecision> => {
     const ledger = deps.ledger;
     if (!ledger) return { action: "proceed", notes: ["no ledger configured (LEDGER_TABLE_ENDPOINT): history guards are off"] };
     const settings = deps.config.guards;
-    const now = deps.now();
+    const now = new Date(input.now);
     const vmSince = new Date(now.getTime() - Math.max(settings.recurrenceWindowDays * DAY, settings.cooldownMinutes * MINUTE));
     const serverSince = new Date(now.getTime() - settings.breakerWindowMinutes * MINUTE);
     const vmHistory = await ledger.recentRunsForVm(input.vmId, vmSince, 200);

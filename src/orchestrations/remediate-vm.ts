@@ -174,6 +174,7 @@ function* remediate(
     vmId: input.vmId,
     plan,
     probe,
+    now: now(),
   });
   if (guard.action === "hold") {
     report.guard = guard.guard;
