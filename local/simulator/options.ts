@@ -23,6 +23,12 @@ export interface SimulatorOptions {
   throttling?: ThrottlingOptions;
   /** Port for the HTTPS endpoint; default 0 (a free port). */
   port?: number;
+  /**
+   * How long a poll that arrives while a Run Command script still runs waits for it before answering (default
+   * 120000; 0 = answer InProgress at once). Waiting keeps a script's real run time inside one poll interval, so
+   * clients on a virtual clock do not time out on it.
+   */
+  pollWaitForScriptMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -33,6 +39,7 @@ export interface ResolvedOptions {
   latencyMs: number;
   listPageSize: number;
   port: number;
+  pollWaitForScriptMs: number;
 }
 
 /** Timings closer to real Azure, for demos and rehearsals (tests keep the fast defaults). */
@@ -52,8 +59,9 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     latencyMs: options.latencyMs ?? 0,
     listPageSize: options.listPageSize ?? 50,
     port: options.port ?? 0,
+    pollWaitForScriptMs: options.pollWaitForScriptMs ?? 120_000,
   };
-  for (const key of ["pollsUntilDone", "retryAfterSeconds", "agentReadyAfterPolls", "latencyMs", "port"] as const) {
+  for (const key of ["pollsUntilDone", "retryAfterSeconds", "agentReadyAfterPolls", "latencyMs", "port", "pollWaitForScriptMs"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new TypeError(`simulator option ${key} must be a non-negative integer`);
   }
   if (!Number.isInteger(resolved.listPageSize) || resolved.listPageSize < 1) throw new TypeError("simulator option listPageSize must be a positive integer");

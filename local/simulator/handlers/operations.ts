@@ -3,8 +3,6 @@ import { ArmError } from "../errors";
 import type { SimRequest, SimResponse } from "../http";
 import type { SimOperation } from "../operations";
 
-const SCRIPT_WAIT_MS = 120_000;
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -15,9 +13,10 @@ function delay(ms: number): Promise<void> {
  */
 export const getOperation: Handler = async (ctx, req, params) => {
   const op = findOperation(ctx, params);
-  // A poll that arrives while the guest script still runs waits for it (bounded): the script's real run time
+  // A poll that arrives while the guest script still runs waits for it (bounded by pollWaitForScriptMs): the script's real run time
   // then falls inside one poll interval, so clients on a virtual clock see no spurious timeouts.
-  if (op.work && op.outcome === undefined) await Promise.race([op.work, delay(SCRIPT_WAIT_MS)]);
+  const wait = ctx.options.pollWaitForScriptMs;
+  if (op.work && op.outcome === undefined && wait > 0) await Promise.race([op.work, delay(wait)]);
   const status = ctx.ops.observe(op);
   req.note.lroStatus = status;
   const retry = { "Retry-After": String(ctx.options.retryAfterSeconds) };

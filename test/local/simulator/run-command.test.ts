@@ -111,7 +111,7 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   it("keeps answering InProgress while the script still runs, however often it is polled", async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0 });
+    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, pollWaitForScriptMs: 0 });
     const compute: ComputeManagementClient = computeClient(sim);
     const poller = compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await poller.submitted();
@@ -121,6 +121,27 @@ describe("simulator: action Run Command through the real SDK poller", () => {
     const polls = sim.requestLog.byOperation("operation.poll").map((e) => e.lroStatus);
     expect(polls.slice(0, 3)).toEqual(["InProgress", "InProgress", "InProgress"]);
     expect(polls.at(-1)).toBe("Succeeded");
+  });
+
+  it("by default a poll that arrives while the script runs is answered when the script ends", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // The script ends a moment after the poll has arrived (the simulator reads its clock on arrival).
+    let polling = false;
+    let scheduled = false;
+    const clock = () => {
+      if (polling && !scheduled) {
+        scheduled = true;
+        setTimeout(open, 200);
+      }
+      return new Date();
+    };
+    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, clock });
+    const poller = computeClient(sim).virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
+    await poller.submitted();
+    polling = true;
+    expect((await poller.poll()).status).toBe("succeeded");
+    expect(sim.requestLog.byOperation("operation.poll").map((e) => e.lroStatus)).toEqual(["Succeeded"]);
   });
 
   it("ends the LRO Failed when the guest runtime throws", async () => {
