@@ -1,8 +1,10 @@
 /**
  * Benchmarks (not tests): `npm run bench -- <name> [options] [--json]`.
  *   coldstart [--runs N]     bundled vs unbundled import time (target: bundled <= 35% of unbundled)
+ *   sweep [--vms 1000,10000] [--throttled-vms N] [--rate-scale S] [--no-throttled]   compliance sweep at fleet scale
  */
 import { coldStart } from "./coldstart";
+import { sweepBench } from "./sweep";
 
 type Bench = (args: string[], json: boolean) => Promise<number>;
 
@@ -22,6 +24,7 @@ const BENCHES: Record<string, Bench> = {
     }
     return result.ratio <= target ? 0 : 1;
   },
+  sweep: sweepBench,
 };
 
 export function registerBench(name: string, bench: Bench): void {

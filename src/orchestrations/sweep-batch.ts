@@ -16,6 +16,9 @@ import { AZURE_RETRY } from "./wait-for-operation";
 
 export const SWEEP_BATCH = "SweepBatch";
 
+/** Probes started per round; the next chunk starts while the previous ones are polled. */
+export const START_CHUNK = 100;
+
 export interface BatchInput {
   sweepId: string;
   batch: number;
@@ -78,19 +81,64 @@ export function* sweepBatch(context: OrchestrationContext): Step {
     else probeable.push(t.vmId);
   }
 
-  let probesStarted = 0;
-  if (probeable.length > 0) {
-    status("starting probes", probeable.length);
-    const started: { results: ProbeStartOutcome[] } = yield context.df.callActivityWithRetry(SWEEP_ACTIVITY.startProbes, AZURE_RETRY, {
-      sweepId: input.sweepId,
-      vmIds: probeable,
-      stopAfterFailures: Math.max(1, input.errorBudget),
-    });
-    let pending: Array<{ vmId: string; op: string }> = [];
-    for (const r of started.results) {
-      if (r.state === "started") pending.push({ vmId: r.vmId, op: r.op });
-      else if (r.state === "finished") probeDone(r.check);
-      else {
+  // Starts go in chunks while the probes started before are polled, in the same round: writes (starts) and
+  // reads (polls) draw on different throttling budgets, so neither waits for the other.
+  const queue = [...probeable];
+  let pending: Array<{ vmId: string; op: string }> = [];
+  const startedAt = new Map<string, number>();
+  let batchFailures = 0;
+  const timeoutMs = settings.operationTimeoutMinutes * 60_000;
+  for (let round = 0; queue.length > 0 || pending.length > 0; round++) {
+    if (round > 0) {
+      const expired = pending.filter((p) => now().getTime() + settings.pollIntervalSeconds * 1000 - (startedAt.get(p.vmId) ?? 0) > timeoutMs);
+      for (const p of expired) {
+        probeDone(unknownCheck(p.vmId, "probe-timeout", `the probe did not finish within ${settings.operationTimeoutMinutes} minutes`, { symptoms: 0, now: now() }));
+      }
+      pending = pending.filter((p) => !expired.includes(p));
+      if (queue.length === 0 && pending.length === 0) break;
+      status("probing", pending.length + queue.length);
+      yield context.df.createTimer(new Date(now().getTime() + settings.pollIntervalSeconds * 1000));
+    }
+    const budget = input.errorBudget - batchFailures;
+    const chunk = budget > 0 ? queue.splice(0, START_CHUNK) : [];
+    if (budget <= 0 && queue.length > 0) {
+      for (const vmId of queue.splice(0)) returned.push({ vmId, why: "not-started", retryAfterSeconds: 0 });
+    }
+    const polling = pending;
+    const tasks: df.Task[] = [];
+    if (chunk.length > 0) {
+      tasks.push(context.df.callActivityWithRetry(SWEEP_ACTIVITY.startProbes, AZURE_RETRY, { sweepId: input.sweepId, vmIds: chunk, stopAfterFailures: budget }));
+    }
+    if (polling.length > 0) {
+      tasks.push(
+        context.df.callActivityWithRetry(SWEEP_ACTIVITY.pollProbes, AZURE_RETRY, {
+          sweepId: input.sweepId,
+          graceWarningDays: settings.graceWarningDays,
+          probes: polling,
+        }),
+      );
+    }
+    if (tasks.length === 0) break;
+    const answers: unknown[] = yield context.df.Task.all(tasks);
+    const started = chunk.length > 0 ? (answers[0] as { results: ProbeStartOutcome[] }) : undefined;
+    const polled = polling.length > 0 ? (answers[answers.length - 1] as PollProbesResult) : undefined;
+    if (polled) {
+      wave.throttled += polled.throttled;
+      const done = new Set(polled.finished.map((c) => c.vmId));
+      for (const check of polled.finished) {
+        probeDone(check);
+        if (check.failed) batchFailures += 1;
+      }
+      pending = pending.filter((p) => !done.has(p.vmId));
+    }
+    for (const r of started?.results ?? []) {
+      if (r.state === "started") {
+        pending.push({ vmId: r.vmId, op: r.op });
+        startedAt.set(r.vmId, now().getTime());
+      } else if (r.state === "finished") {
+        probeDone(r.check);
+        if (r.check.failed) batchFailures += 1;
+      } else {
         returned.push({ vmId: r.vmId, why: r.why, retryAfterSeconds: r.retryAfterSeconds, ...(r.detail ? { detail: r.detail } : {}) });
         if (r.why === "throttled") {
           wave.throttled += 1;
@@ -98,30 +146,8 @@ export function* sweepBatch(context: OrchestrationContext): Step {
         }
       }
     }
-    probesStarted = probeable.length - returned.filter((r) => r.why === "not-started").length;
-
-    const deadline = now().getTime() + settings.operationTimeoutMinutes * 60_000;
-    while (pending.length > 0) {
-      const next = now().getTime() + settings.pollIntervalSeconds * 1000;
-      if (next > deadline) {
-        const message = `the probe did not finish within ${settings.operationTimeoutMinutes} minutes`;
-        for (const p of pending) probeDone(unknownCheck(p.vmId, "probe-timeout", message, { symptoms: 0, now: now() }));
-        pending = [];
-        break;
-      }
-      status("polling probes", pending.length);
-      yield context.df.createTimer(new Date(next));
-      const polled: PollProbesResult = yield context.df.callActivityWithRetry(SWEEP_ACTIVITY.pollProbes, AZURE_RETRY, {
-        sweepId: input.sweepId,
-        graceWarningDays: settings.graceWarningDays,
-        probes: pending,
-      });
-      if (polled.throttled > 0) wave.throttled += polled.throttled;
-      const done = new Set(polled.finished.map((c) => c.vmId));
-      for (const check of polled.finished) probeDone(check);
-      pending = pending.filter((p) => !done.has(p.vmId));
-    }
   }
+  const probesStarted = probeable.length - returned.filter((r) => r.why === "not-started").length;
   for (const check of checks) check.symptoms = symptomsOf.get(check.vmId) ?? 0;
 
   let remediationsStarted = 0;
