@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { createPwshRuntime, type PwshRunResult } from "../../../local/guest/pwsh-runtime";
+import { afterAll, describe, it } from "vitest";
+import type { PwshRunResult } from "../../../local/guest/pwsh-runtime";
+import { createPwshSession } from "../../../local/guest/pwsh-session";
 import type { GuestState } from "../../../local/guest/guest-state";
 import { PRESET_NOW, loadPreset, type PresetName } from "../../../local/guest/presets";
 import { findTool, missingToolMessage, toolsRequired } from "../../../local/tools";
@@ -13,7 +14,10 @@ export const pwshPath = findTool("pwsh");
  */
 export function describeWithPwsh(name: string, body: () => void): void {
   if (pwshPath !== undefined) {
-    describe(name, body);
+    describe(name, () => {
+      afterAll(() => pwsh.close());
+      body();
+    });
     return;
   }
   if (toolsRequired()) {
@@ -28,7 +32,9 @@ export function describeWithPwsh(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-export const pwsh = createPwshRuntime();
+/** Real pwsh, one process for the whole test file (test/local/guest/pwsh-session.test.ts proves it equal to a
+ * process per run); restarted on demand after each suite closes it. */
+export const pwsh = createPwshSession();
 
 export interface ScriptRun extends PwshRunResult {
   /** The one JSON line the script printed. */

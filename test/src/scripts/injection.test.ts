@@ -71,7 +71,7 @@ describeWithPwsh("hostile parameters are refused inside the scripts", () => {
     await expectRefused("set-licensing-mode", { Mode: mode });
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { ExpectedMode: "4; x" },
     { ExpectedMode: "ANY" },
     { RdshExpected: "present;x" },
