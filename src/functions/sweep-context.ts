@@ -2,6 +2,7 @@ import type { SweepDeps } from "../activities/sweep-deps";
 import { createCredential } from "../azure/credential";
 import { SymptomLogs } from "../azure/logs";
 import { ResourceGraphTargets } from "../azure/resource-graph";
+import { createSweepLedger, sweepTableName } from "../azure/sweep-ledger";
 import type { Config } from "../config";
 import type { SweepSettings } from "../domain/sweep-record";
 import { appContext } from "./app-context";
@@ -19,7 +20,15 @@ export function sweepContext(): SweepDeps {
       compute: app.compute,
       targets: new ResourceGraphTargets(credential, { armEndpoint: config.armEndpoint, caCertPem: config.armCaCertPem }),
       symptoms: new SymptomLogs(credential, { logsEndpoint: config.logsEndpoint, caCertPem: config.armCaCertPem }),
-      ledger: undefined,
+      // Per-VM results go next to the run ledger (same Table service); without a ledger only the report keeps them.
+      ledger: config.ledger
+        ? createSweepLedger({
+            tableEndpoint: config.ledger.tableEndpoint,
+            tableName: sweepTableName(config.ledger.tableName),
+            credential,
+            tlsCaPem: config.armCaCertPem,
+          })
+        : undefined,
       loadScript: app.loadScript,
       now: app.now,
     };

@@ -72,6 +72,22 @@ describe("a report-only sweep over a mixed fleet", () => {
     expect(app.host.listInstances().filter((i) => i.name === "RemediateVm")).toEqual([]);
   });
 
+  it("GET /api/sweeps/{id} also pages through every VM's result from the ledger, worst first, by outcome", async () => {
+    const unknown = await app.get(`sweeps/${sweepId}?outcome=unknown&limit=10`);
+    expect(unknown.status, unknown.body).toBe(200);
+    const page = (unknown.json as { results: { checks: Array<{ vmId: string; reason?: { code: string } }> } }).results;
+    expect(page.checks.map((c) => c.reason?.code).sort()).toEqual(["agent-not-ready", "vm-deallocated"]);
+    const first = await app.get(`sweeps/${sweepId}?limit=4`);
+    const firstPage = (first.json as { results: { checks: Array<{ vmId: string; outcome: string }>; continuationToken?: string } }).results;
+    expect(firstPage.checks).toHaveLength(4);
+    expect(firstPage.checks[0]?.vmId).toBe(report.summary.worst[0]?.vmId);
+    const rest = await app.get(`sweeps/${sweepId}?limit=100&continuationToken=${encodeURIComponent(firstPage.continuationToken ?? "")}`);
+    const all = [...firstPage.checks, ...(rest.json as { results: { checks: Array<{ vmId: string; outcome: string }> } }).results.checks];
+    expect(all).toHaveLength(9);
+    expect(all.slice(-2).map((c) => c.outcome)).toEqual(["compliant", "compliant"]);
+    expect((await app.get(`sweeps/${sweepId}?outcome=broken`)).status).toBe(400);
+  });
+
   it("GET /api/sweeps/{id} answers 404 for an unknown sweep and 400 for a malformed ID", async () => {
     expect((await app.get("sweeps/sweep-20200101t000000z")).status).toBe(404);
     expect((await app.get("sweeps/not-a-sweep")).status).toBe(400);
