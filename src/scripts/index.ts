@@ -1,17 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { SCRIPT_NAMES, type ScriptName } from "../domain/playbook";
 
 /** The in-guest PowerShell scripts of the RD licensing playbook (src/scripts/<name>.ps1). */
-export const SCRIPT_NAMES = [
-  "probe",
-  "set-licensing-mode",
-  "set-license-servers",
-  "remove-rdsh-role",
-  "remove-licensing-role",
-  "verify",
-] as const;
-
-export type ScriptName = (typeof SCRIPT_NAMES)[number];
+export { SCRIPT_NAMES, type ScriptName };
 
 /** Each script's param() names; every value is a string, as Run Command passes them. */
 export const SCRIPT_PARAMETERS: { readonly [K in ScriptName]: readonly string[] } = {

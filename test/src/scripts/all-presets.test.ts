@@ -1,0 +1,82 @@
+import { expect, it } from "vitest";
+import { KEYS, featureState, rdpPort, readCommaList, readDword, readMultiString } from "../../../local/guest/guest-registry";
+import type { GuestState } from "../../../local/guest/guest-state";
+import { PRESET_NAMES, PRESET_NOW, loadPreset, type PresetName } from "../../../local/guest/presets";
+import type { StepScriptName } from "../../../src/domain/playbook";
+import { parseProbeOutput } from "../../../src/domain/probe-output";
+import { parseStepOutput } from "../../../src/domain/step-output";
+import { parseVerifyOutput } from "../../../src/domain/verify-output";
+import { describeWithPwsh, runScript } from "../../local/guest/pwsh-kit";
+
+const LICENSING_IDS = new Set([1068, 1069, 1128, 1130]);
+
+/** Licensing events in the 24 hours before now, counted from the state itself. */
+function eventsToday(state: GuestState): number {
+  const since = PRESET_NOW.getTime() - 24 * 60 * 60 * 1000;
+  return state.events.filter((e) => LICENSING_IDS.has(e.id) && Date.parse(e.time) >= since).length;
+}
+
+const STEPS: Array<[StepScriptName, Record<string, string>]> = [
+  ["set-licensing-mode", { Mode: "4" }],
+  ["set-license-servers", { Servers: "ls01.contoso.com,ls02.contoso.com" }],
+  ["remove-rdsh-role", {}],
+  ["remove-licensing-role", {}],
+];
+
+describeWithPwsh("every script on every preset, under pwsh", () => {
+  it.each(PRESET_NAMES)("%s: probe reports the state as it is and changes nothing", async (preset: PresetName) => {
+    const state = loadPreset(preset);
+    const run = await runScript(state, "probe", { LicenseServers: "ls01.contoso.com" });
+    expect(run.stderr).toBe("");
+    expect(run.state).toEqual(state);
+    expect(Buffer.byteLength(run.stdout.trimEnd(), "utf8")).toBeLessThanOrEqual(3500);
+    const p = parseProbeOutput(run.stdout, run.stderr);
+    expect(p.computerName).toBe(state.computerName);
+    expect(p.localAddresses).toEqual(state.localAddresses ?? []);
+    expect(p.rdshInstallState).toBe(readDword(state, KEYS.rdshCache, "InstallState"));
+    expect(p.rdshFeature).toBe(featureState(state, "RDS-RD-Server"));
+    expect(p.licensingRoleFeature).toBe(featureState(state, "RDS-Licensing"));
+    expect(p.licensingMode).toBe(readDword(state, KEYS.licensingCore, "LicensingMode"));
+    expect(p.specifiedLicenseServers).toEqual(readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers"));
+    expect(p.legacyPathLicenseServers).toEqual(readMultiString(state, KEYS.termServiceParameters, "SpecifiedLicenseServers"));
+    expect(p.policyLicensingMode).toBe(readDword(state, KEYS.policy, "LicensingMode"));
+    expect(p.policyLicenseServers).toEqual(readCommaList(state, KEYS.policy, "LicenseServers"));
+    expect(p.termServiceRunning).toBe(state.termServiceRunning);
+    expect(p.rdpListening).toBe(state.listeningPorts.includes(rdpPort(state)));
+    expect(p.eventCount).toBe(eventsToday(state));
+    expect(p.servers[0]?.name).toBe("ls01.contoso.com");
+    expect(p.graceDaysLeft).toBe(featureState(state, "RDS-RD-Server") === "Installed" ? state.graceDaysLeft : null);
+  });
+
+  it.each(PRESET_NAMES)("%s: verify changes nothing and its ok is the AND of its checks", async (preset: PresetName) => {
+    const state = loadPreset(preset);
+    const run = await runScript(state, "verify", { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" });
+    expect(run.state).toEqual(state);
+    const v = parseVerifyOutput(run.stdout, run.stderr);
+    expect(v.ok).toBe(v.checks.every((c) => c.ok));
+    expect(v.ok).toBe(preset === "healthy" || preset === "cals-exhausted" || preset === "licensing-role-unused");
+  });
+
+  for (const [script, parameters] of STEPS) {
+    it.each(PRESET_NAMES)(`%s: ${script} does its change once; a second run changes nothing`, async (preset: PresetName) => {
+      const state = loadPreset(preset);
+      const first = await runScript(state, script, parameters);
+      const second = await runScript(first.state, script, parameters);
+      const a = parseStepOutput(script, first.stdout, first.stderr);
+      const b = parseStepOutput(script, second.stdout, second.stderr);
+      expect(b.changed).toBe(false);
+      expect(second.state).toEqual(first.state);
+      expect(b.before).toEqual(a.after);
+      expect(a.changed).toBe(JSON.stringify(first.state) !== JSON.stringify(state));
+      if (script === "set-licensing-mode") expect(readDword(first.state, KEYS.licensingCore, "LicensingMode")).toBe(4);
+      if (script === "set-license-servers") {
+        expect(readMultiString(first.state, KEYS.licenseServers, "SpecifiedLicenseServers")).toEqual(["ls01.contoso.com", "ls02.contoso.com"]);
+      }
+      if (script === "remove-rdsh-role") {
+        expect(["Available", "UninstallPending"]).toContain(featureState(first.state, "RDS-RD-Server"));
+        expect(a.restartNeeded).toBe(featureState(first.state, "RDS-RD-Server") === "UninstallPending");
+      }
+      if (script === "remove-licensing-role") expect(["Available", "UninstallPending"]).toContain(featureState(first.state, "RDS-Licensing"));
+    });
+  }
+});
