@@ -53,9 +53,9 @@ export async function startSweepFleet(settings: Record<string, string>): Promise
   });
 }
 
-/** Runs the host until nothing can progress within the next hour of virtual time. */
-export async function settle(app: OfflineApp): Promise<void> {
-  await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + HOUR) });
+/** Runs the host until nothing can progress within the next `hours` of virtual time. */
+export async function settle(app: OfflineApp, hours = 1): Promise<void> {
+  await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + hours * HOUR) });
 }
 
 export async function sweepReport(app: OfflineApp, sweepId: string): Promise<SweepReport> {
