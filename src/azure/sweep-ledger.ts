@@ -108,6 +108,7 @@ export function createSweepLedger(options: SweepLedgerOptions): SweepLedger & { 
     },
 
     async listChecks(sweepId, query) {
+      if (query.continuationToken) checkContinuationToken(query.continuationToken);
       await ensureTable();
       const filter = [`PartitionKey eq '${checksPartition(sweepId).replace(/'/g, "''")}'`];
       if (query.outcome !== undefined) filter.push(`outcome eq '${query.outcome}'`);
@@ -129,6 +130,28 @@ export function createSweepLedger(options: SweepLedgerOptions): SweepLedger & { 
       }
     },
   };
+}
+
+/**
+ * A continuation token comes back from a caller: it must be what the Table client made of a page's next keys
+ * (base64 of {"nextPartitionKey", "nextRowKey"?}), or the client's own decoding throws an untyped error.
+ */
+export function checkContinuationToken(token: string): void {
+  let decoded: unknown;
+  try {
+    decoded = token.length <= 4096 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(token) ? JSON.parse(Buffer.from(token, "base64").toString("latin1")) : undefined;
+  } catch {
+    decoded = undefined;
+  }
+  const keys = decoded as { nextPartitionKey?: unknown; nextRowKey?: unknown } | undefined;
+  const valid =
+    typeof keys === "object" &&
+    keys !== null &&
+    !Array.isArray(keys) &&
+    typeof keys.nextPartitionKey === "string" &&
+    keys.nextPartitionKey !== "" &&
+    (keys.nextRowKey === undefined || typeof keys.nextRowKey === "string");
+  if (!valid) throw new InputError("continuation-token-invalid", "the continuation token is not one a page of these results gave");
 }
 
 /** Throttling, timeouts, 5xx and network failures are worth a retry; anything else is not. */
