@@ -9,7 +9,7 @@ import type { TaskHub } from "./task-hub";
 export interface RunOptions {
   /** Move the virtual clock to the next timer when nothing else can progress (default true). */
   advanceClock?: boolean;
-  /** Do not move the clock past this instant (default: the host's virtual-time horizon). */
+  /** Fire no timer due after this instant (default: the host's virtual-time horizon); the clock is not moved to it. */
   until?: Date;
 }
 
@@ -111,8 +111,7 @@ export class Pump {
       const next = hub.nextTimerDueMs();
       if (!advance || next === undefined) break;
       if (next > horizon) {
-        // Virtual time still passes up to the horizon, even though the next timer lies beyond it.
-        clock.advanceTo(horizon);
+        // The clock stays where the last work happened; callers move it on with advanceClock if they want.
         stoppedBy = "horizon";
         break;
       }

@@ -46,8 +46,13 @@ describe("safety bounds", () => {
     const stats = await h.runUntilIdle({ until: new Date("2026-06-01T03:30:00Z") });
     expect(stats.stoppedBy).toBe("horizon");
     expect(h.getStatus(id)?.input).toBe(3);
+    // The clock stays at the last timer that fired; moving it is the caller's choice.
+    expect(h.clock.now().toISOString()).toBe("2026-06-01T03:00:00.000Z");
 
     h.advanceClock(30 * 60 * 1000);
+    await h.runUntilIdle({ advanceClock: false });
+    expect(h.getStatus(id)?.input).toBe(3);
+    h.advanceClock(new Date("2026-06-01T04:00:00Z"));
     await h.runUntilIdle({ advanceClock: false });
     expect(h.getStatus(id)?.input).toBe(4);
   });
