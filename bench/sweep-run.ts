@@ -88,8 +88,8 @@ async function main(): Promise<void> {
     await import("../src/index.js");
     const host = await LocalDurableHost.start({ maxEpisodesPerRun: 1_000_000 });
 
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const started = await host.invokeRoute("POST", `${host.origin}/api/sweeps?code=bench`, { headers: { "content-type": "application/json" }, body: "{}" });
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
     const status = host.getStatus(sweepId);
     if (status?.runtimeStatus !== "Completed") throw new Error(`sweep ${sweepId} ended ${status?.runtimeStatus}: ${JSON.stringify(status?.output).slice(0, 2000)}`);

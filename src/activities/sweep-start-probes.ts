@@ -14,7 +14,7 @@ import { mapLimit, SWEEP_HTTP_CONCURRENCY, type SweepDeps } from "./sweep-deps";
 export function createSweepStartProbes(deps: Pick<SweepDeps, "config" | "compute" | "loadScript" | "now">) {
   return async (input: StartProbesInput): Promise<{ results: ProbeStartOutcome[] }> => {
     const call = probeScriptCall(deps.config.policy);
-    const script = { name: call.script, text: deps.loadScript(call.script), parameters: call.parameters };
+    const script = { name: call.script, lines: deps.loadScript(call.script).split(/\r?\n/), parameters: call.parameters };
     let failures = 0;
     const results = await mapLimit(input.vmIds, SWEEP_HTTP_CONCURRENCY, async (vmId): Promise<ProbeStartOutcome> => {
       if (failures >= input.stopAfterFailures) return { vmId, state: "returned", why: "not-started", retryAfterSeconds: 0 };

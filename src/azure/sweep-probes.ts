@@ -12,7 +12,8 @@ import { pollOperation } from "./long-operations";
 
 export interface ProbeScript {
   name: string;
-  text: string;
+  /** The script's lines (split once for all the VMs of a call). */
+  lines: string[];
   parameters: Record<string, string>;
 }
 
@@ -31,7 +32,7 @@ export async function startProbe(clients: ComputeClients, endpoint: string, vm: 
   const holder = {
     poller: client.virtualMachines.runCommand(vm.resourceGroup, vm.name, {
       commandId: "RunPowerShellScript",
-      script: script.text.split(/\r?\n/),
+      script: script.lines,
       parameters: Object.entries(script.parameters).map(([name, value]) => ({ name, value })),
     }),
   };

@@ -1,4 +1,4 @@
-import * as df from "durable-functions";
+import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { SWEEP_ACTIVITY, type ListTargetsResult, type SweepReport } from "../activities/sweep-contracts";
 import { notProbeable, unknownCheck } from "../domain/sweep-check";
