@@ -26,13 +26,13 @@ param tags tagMap = {}
 @minLength(1)
 param targetScopes string[]
 
-@description('Adds what rolling back by OS-disk swap needs to the remediator role: disk write, VM deallocate, start and write, NIC join.')
+@description('Roll back by OS-disk swap when a fix cannot be verified: adds what that needs to the remediator role (disk write, VM deallocate, start and write, NIC join) and sets RESTORE_OS_DISK_ON_FAILURE to the same value, so the app never tries a restore the role does not allow.')
 param enableOsDiskRestore bool = false
 
 @description('Name of the remediator custom role (unique in the tenant).')
 param remediatorRoleName string = 'RDP Medic Remediator (${environmentName})'
 
-@description('Other Log Analytics workspaces the compliance sweep queries (resource IDs); the identity gets Log Analytics Reader on each, and on the workspace this deployment creates.')
+@description('Other Log Analytics workspaces the compliance sweep queries (resource IDs); the identity gets Log Analytics Reader on each, and on the workspace this deployment creates. SWEEP_WORKSPACE_IDS lists their workspace IDs (customerId), the created one first.')
 param sweepWorkspaceResourceIds string[] = []
 
 // ---------- Policy: the app settings (src/config.ts) ----------
@@ -97,6 +97,90 @@ param entraIssuer string = ''
 @description('ENTRA_REQUIRED_ROLE: app role the token must carry (optional; needs entraAudience).')
 param entraRequiredRole string = ''
 
+// ---------- Guards: the run ledger and the limits it feeds (LEDGER_TABLE_ENDPOINT is this deployment's storage) ----------
+
+@description('LEDGER_TABLE_NAME: ledger table in the app\'s storage account (3-63 letters and digits, starting with a letter; created on first use). Sweep results go to a table named after it.')
+@minLength(3)
+@maxLength(63)
+param ledgerTableName string = 'RdpMedicRuns'
+
+@description('COOLDOWN_MINUTES: after a run changed a VM, the VM is not changed again for this long (0 = no cooldown).')
+@minValue(0)
+@maxValue(10080)
+param cooldownMinutes int = 60
+
+@description('RECURRENCE_LIMIT: when a VM needed a fix this many times within recurrenceWindowDays, the next run stops at needs-human.')
+@minValue(1)
+@maxValue(100)
+param recurrenceLimit int = 3
+
+@description('RECURRENCE_WINDOW_DAYS: the window of recurrenceLimit, in days.')
+@minValue(1)
+@maxValue(90)
+param recurrenceWindowDays int = 7
+
+@description('BREAKER_THRESHOLD: when this many VMs of one license server needed a fix within breakerWindowMinutes and the server does not answer properly, no VM is changed for that server.')
+@minValue(2)
+@maxValue(10000)
+param breakerThreshold int = 5
+
+@description('BREAKER_WINDOW_MINUTES: the window of breakerThreshold, in minutes.')
+@minValue(1)
+@maxValue(10080)
+param breakerWindowMinutes int = 60
+
+@description('MAX_CONCURRENT_REMEDIATIONS: blast radius, the most runs that change VMs at once; the others wait their turn.')
+@minValue(1)
+@maxValue(1000)
+param maxConcurrentRemediations int = 5
+
+@description('NOTIFY_WEBHOOK_URL: HTTPS URL a JSON summary is POSTed to when a run needs a person (Teams, Logic Apps); empty = no notifications. Secure: such URLs carry a signature in their query. It is never an output.')
+@secure()
+param notifyWebhookUrl string = ''
+
+@description('RDP_PROBE_HOST_SUFFIX: DNS domain under which the app reaches the VMs (<computer name>.<suffix>:3389) to negotiate RDP after a fix; empty = only the in-guest verify.')
+@maxLength(253)
+param rdpProbeHostSuffix string = ''
+
+// ---------- Compliance sweep ----------
+
+@description('SWEEP_SCHEDULE: when the compliance sweep runs; NCRONTAB, six fields (second minute hour day month day-of-week), UTC.')
+param sweepSchedule string = '0 0 2 * * *'
+
+@description('SWEEP_POLICY: report (changes nothing) or remediate (starts a remediation run for each VM it can fix).')
+param sweepPolicy 'report' | 'remediate' = 'report'
+
+@description('SWEEP_MAX_CONCURRENCY: most VMs a sweep checks at once (it starts with one and doubles per clean wave).')
+@minValue(1)
+@maxValue(1000)
+param sweepMaxConcurrency int = 50
+
+@description('SWEEP_MAX_ERRORS: a sweep starts no new check once this many checks have failed.')
+@minValue(1)
+@maxValue(10000)
+param sweepMaxErrors int = 10
+
+@description('SWEEP_MAX_REMEDIATIONS: most remediation runs one sweep starts when sweepPolicy is remediate.')
+@minValue(0)
+@maxValue(10000)
+param sweepMaxRemediations int = 20
+
+@description('GRACE_WARNING_DAYS: a noncompliant VM whose RD licensing grace period ends within this many days is flagged.')
+@minValue(0)
+@maxValue(120)
+param graceWarningDays int = 14
+
+@description('SWEEP_TAG_INCLUDE: sweep only VMs with these tags, each name=value or name (any value); empty = every Windows VM in the target scopes.')
+param sweepTagInclude string[] = []
+
+@description('SWEEP_TAG_EXCLUDE: leave VMs with any of these tags (name=value or name) out of sweeps.')
+param sweepTagExclude string[] = []
+
+@description('SYMPTOM_LOOKBACK_HOURS: how far back a sweep looks for licensing events in the workspaces.')
+@minValue(1)
+@maxValue(720)
+param symptomLookbackHours int = 24
+
 // ---------- Signals ----------
 
 @description('VMs (resource IDs) to associate with the RD licensing data collection rule. They need the Azure Monitor Agent. For fleets, use the Azure Policy option in docs/deploy.md instead.')
@@ -159,6 +243,9 @@ var identityResourceId = resourceId(
   names.identity
 )
 
+// Workspace IDs (GUIDs) are only known once the workspaces are read: the created one first, then the others.
+var sweepWorkspaceCustomerIds = map(sweepWorkspaceReaders, reader => reader.outputs.customerId)
+
 var settings appSettingValues = {
   allowedScopes: join(targetScopes, ',')
   licenseServers: join(licenseServers, ',')
@@ -178,6 +265,26 @@ var settings appSettingValues = {
   entraAudience: entraAudience
   entraIssuer: entraIssuer
   entraRequiredRole: entraRequiredRole
+  sweepSchedule: sweepSchedule
+  sweepPolicy: sweepPolicy
+  sweepMaxConcurrency: string(sweepMaxConcurrency)
+  sweepMaxErrors: string(sweepMaxErrors)
+  sweepMaxRemediations: string(sweepMaxRemediations)
+  graceWarningDays: string(graceWarningDays)
+  sweepWorkspaceIds: join(concat([monitoring.outputs.workspaceCustomerId], sweepWorkspaceCustomerIds), ',')
+  sweepTagInclude: join(sweepTagInclude, ',')
+  sweepTagExclude: join(sweepTagExclude, ',')
+  symptomLookbackHours: string(symptomLookbackHours)
+  ledgerTableEndpoint: storage.outputs.tableEndpoint
+  ledgerTableName: ledgerTableName
+  cooldownMinutes: string(cooldownMinutes)
+  recurrenceLimit: string(recurrenceLimit)
+  recurrenceWindowDays: string(recurrenceWindowDays)
+  breakerThreshold: string(breakerThreshold)
+  breakerWindowMinutes: string(breakerWindowMinutes)
+  maxConcurrentRemediations: string(maxConcurrentRemediations)
+  rdpProbeHostSuffix: rdpProbeHostSuffix
+  restoreOsDiskOnFailure: enableOsDiskRestore ? 'true' : 'false'
 }
 
 // ---------- Resources ----------
@@ -239,10 +346,10 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: names.deploymentContainer
     appInsightsName: names.appInsights
     settings: settings
+    notifyWebhookUrl: notifyWebhookUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
-  dependsOn: [storage, monitoring]
 }
 
 module remediatorRole 'modules/remediator-role.bicep' = {

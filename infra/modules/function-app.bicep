@@ -32,6 +32,10 @@ param appInsightsName string
 @description('The settings the app reads (src/config.ts).')
 param settings appSettingValues
 
+@description('NOTIFY_WEBHOOK_URL: where runs that need a person are reported; empty = off. Secure: it may carry a signature.')
+@secure()
+param notifyWebhookUrl string
+
 @description('Most instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -135,6 +139,27 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ENTRA_AUDIENCE', value: settings.entraAudience }
         { name: 'ENTRA_ISSUER', value: settings.entraIssuer }
         { name: 'ENTRA_REQUIRED_ROLE', value: settings.entraRequiredRole }
+        { name: 'SWEEP_SCHEDULE', value: settings.sweepSchedule }
+        { name: 'SWEEP_POLICY', value: settings.sweepPolicy }
+        { name: 'SWEEP_MAX_CONCURRENCY', value: settings.sweepMaxConcurrency }
+        { name: 'SWEEP_MAX_ERRORS', value: settings.sweepMaxErrors }
+        { name: 'SWEEP_MAX_REMEDIATIONS', value: settings.sweepMaxRemediations }
+        { name: 'GRACE_WARNING_DAYS', value: settings.graceWarningDays }
+        { name: 'SWEEP_WORKSPACE_IDS', value: settings.sweepWorkspaceIds }
+        { name: 'SWEEP_TAG_INCLUDE', value: settings.sweepTagInclude }
+        { name: 'SWEEP_TAG_EXCLUDE', value: settings.sweepTagExclude }
+        { name: 'SYMPTOM_LOOKBACK_HOURS', value: settings.symptomLookbackHours }
+        { name: 'LEDGER_TABLE_ENDPOINT', value: settings.ledgerTableEndpoint }
+        { name: 'LEDGER_TABLE_NAME', value: settings.ledgerTableName }
+        { name: 'COOLDOWN_MINUTES', value: settings.cooldownMinutes }
+        { name: 'RECURRENCE_LIMIT', value: settings.recurrenceLimit }
+        { name: 'RECURRENCE_WINDOW_DAYS', value: settings.recurrenceWindowDays }
+        { name: 'BREAKER_THRESHOLD', value: settings.breakerThreshold }
+        { name: 'BREAKER_WINDOW_MINUTES', value: settings.breakerWindowMinutes }
+        { name: 'MAX_CONCURRENT_REMEDIATIONS', value: settings.maxConcurrentRemediations }
+        { name: 'NOTIFY_WEBHOOK_URL', value: notifyWebhookUrl }
+        { name: 'RDP_PROBE_HOST_SUFFIX', value: settings.rdpProbeHostSuffix }
+        { name: 'RESTORE_OS_DISK_ON_FAILURE', value: settings.restoreOsDiskOnFailure }
       ]
     }
   }

@@ -68,6 +68,9 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 @description('Workspace resource ID.')
 output workspaceResourceId string = workspace.id
 
+@description('Workspace ID (customerId, a GUID): what Log Analytics queries name.')
+output workspaceCustomerId string = workspace.properties.customerId
+
 @description('Workspace name.')
 output workspaceName string = workspace.name
 

@@ -1,7 +1,7 @@
 metadata description = 'Types shared by main.bicep and its modules.'
 
 @export()
-@description('The settings RDP Medic reads at start (src/config.ts), with the values this deployment gives them. Numbers and switches are already strings: app settings are strings.')
+@description('The settings RDP Medic reads at start (src/config.ts), with the values this deployment gives them. Numbers and switches are already strings: app settings are strings. NOTIFY_WEBHOOK_URL is not here: it is a secure value of its own.')
 type appSettingValues = {
   @description('ALLOWED_SCOPES: comma-separated subscriptions and resource groups the app may touch.')
   allowedScopes: string
@@ -39,6 +39,46 @@ type appSettingValues = {
   entraIssuer: string
   @description('ENTRA_REQUIRED_ROLE: app role those tokens must carry.')
   entraRequiredRole: string
+  @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
+  sweepSchedule: string
+  @description('SWEEP_POLICY: report or remediate.')
+  sweepPolicy: 'report' | 'remediate'
+  @description('SWEEP_MAX_CONCURRENCY: most VMs a sweep checks at once.')
+  sweepMaxConcurrency: string
+  @description('SWEEP_MAX_ERRORS: failed checks after which a sweep starts no new check.')
+  sweepMaxErrors: string
+  @description('SWEEP_MAX_REMEDIATIONS: most remediation runs one sweep starts.')
+  sweepMaxRemediations: string
+  @description('GRACE_WARNING_DAYS: grace-period days left that flag a VM as about to lose Remote Desktop.')
+  graceWarningDays: string
+  @description('SWEEP_WORKSPACE_IDS: comma-separated workspace IDs (GUIDs, customerId) the sweep queries for licensing events.')
+  sweepWorkspaceIds: string
+  @description('SWEEP_TAG_INCLUDE: comma-separated name=value or name; sweep only VMs with these tags.')
+  sweepTagInclude: string
+  @description('SWEEP_TAG_EXCLUDE: comma-separated name=value or name; leave VMs with any of these tags out.')
+  sweepTagExclude: string
+  @description('SYMPTOM_LOOKBACK_HOURS: how far back a sweep looks for licensing events.')
+  symptomLookbackHours: string
+  @description('LEDGER_TABLE_ENDPOINT: Table service of the app\'s storage account (identity-based).')
+  ledgerTableEndpoint: string
+  @description('LEDGER_TABLE_NAME: ledger table name.')
+  ledgerTableName: string
+  @description('COOLDOWN_MINUTES: after a run changed a VM, minutes before it is changed again.')
+  cooldownMinutes: string
+  @description('RECURRENCE_LIMIT: fixes within RECURRENCE_WINDOW_DAYS after which a VM needs a person.')
+  recurrenceLimit: string
+  @description('RECURRENCE_WINDOW_DAYS: the window of RECURRENCE_LIMIT.')
+  recurrenceWindowDays: string
+  @description('BREAKER_THRESHOLD: VMs of one license server needing a fix that open its circuit breaker.')
+  breakerThreshold: string
+  @description('BREAKER_WINDOW_MINUTES: the window of BREAKER_THRESHOLD.')
+  breakerWindowMinutes: string
+  @description('MAX_CONCURRENT_REMEDIATIONS: most runs that change VMs at once.')
+  maxConcurrentRemediations: string
+  @description('RDP_PROBE_HOST_SUFFIX: DNS suffix under which the app reaches the VMs for the RDP check; empty = off.')
+  rdpProbeHostSuffix: string
+  @description('RESTORE_OS_DISK_ON_FAILURE: true only when the remediator role has the OS-disk restore actions.')
+  restoreOsDiskOnFailure: 'true' | 'false'
 }
 
 @export()

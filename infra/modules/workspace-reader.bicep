@@ -26,5 +26,8 @@ resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+@description('Workspace ID (customerId, a GUID): what Log Analytics queries name.')
+output customerId string = workspace.properties.customerId
+
 @description('Role assignment resource ID.')
 output resourceId string = reader.id
