@@ -77,6 +77,7 @@ export class LocalDurableHost {
     this.#autoRun = options.autoRun ?? false;
     this.#backgroundRun = { advanceClock: options.autoAdvanceClock ?? true };
     const invoker = new FunctionInvoker(() => this.#registry, options.log ?? (() => undefined));
+    invoker.clientInput = () => this.durableClientInput();
     this.#invoker = invoker;
     this.hub = new TaskHub({
       store: this.store,
@@ -111,7 +112,6 @@ export class LocalDurableHost {
     this.#triggers = new TriggerInvoker({
       invoker,
       registry: () => this.#registry,
-      clientInput: () => this.durableClientInput(),
       origin: () => this.api.origin,
       routePrefix,
     });

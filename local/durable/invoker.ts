@@ -29,8 +29,12 @@ export type InvocationOutcome =
   | { ok: true; response: RpcInvocationResponse }
   | { ok: false; error: Error };
 
+const CLIENT_BINDING_TYPES = ["durableclient", "orchestrationclient"];
+
 export class FunctionInvoker {
   #capabilities: Promise<Record<string, string>> | undefined;
+  /** The durableClient binding value, given to every function that declares that input (any trigger type). */
+  clientInput: (() => unknown) | undefined;
 
   constructor(
     private readonly registry: () => FunctionRegistry,
@@ -92,7 +96,9 @@ export class FunctionInvoker {
   ): Promise<RpcInvocationResponse> {
     const invocationId = randomUUID();
     const inputData = [{ name: registration.triggerBindingName, data: request.trigger }];
-    for (const [name, data] of Object.entries(request.extraInputs ?? {})) inputData.push({ name, data });
+    for (const [name, data] of Object.entries({ ...this.bindingInputs(registration), ...request.extraInputs })) {
+      inputData.push({ name, data });
+    }
     const coreContext = {
       invocationId,
       request: { invocationId, inputData, triggerMetadata: request.triggerMetadata ?? {} },
@@ -120,6 +126,18 @@ export class FunctionInvoker {
     for (const hook of registry.hooks("postInvocation")) await hook(post);
     if (post.error !== undefined && post.error !== null) throw post.error;
     return invocationModel.getResponse(context, post.result);
+  }
+
+  private bindingInputs(registration: Registration): Record<string, RpcTypedData> {
+    const inputs: Record<string, RpcTypedData> = {};
+    const clientInput = this.clientInput;
+    if (!clientInput) return inputs;
+    for (const [name, binding] of Object.entries(registration.metadata.bindings)) {
+      if (binding.direction === "in" && CLIENT_BINDING_TYPES.includes(String(binding.type).toLowerCase())) {
+        inputs[name] = { string: JSON.stringify(clientInput()) };
+      }
+    }
+    return inputs;
   }
 }
 

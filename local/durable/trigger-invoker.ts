@@ -2,7 +2,6 @@
  * Calls the app's HTTP and timer functions as the Functions host would: an RPC HTTP request (or timer info) as the
  * trigger, the durableClient binding value as an extra input, the response converted back from RPC.
  */
-import type { DurableClientInput } from "./client-input";
 import type { RpcTypedData } from "./core-types";
 import type { FunctionRegistry, Registration } from "./functions-core";
 import { fillRoute, matchRoute, parseRouteTemplate } from "./http-routes";
@@ -30,13 +29,10 @@ export interface HttpResult {
 export interface TriggerInvokerOptions {
   invoker: FunctionInvoker;
   registry: () => FunctionRegistry;
-  clientInput: () => DurableClientInput;
   /** Origin for request URLs (the loopback server, so status links point back at it). */
   origin: () => string;
   routePrefix: string;
 }
-
-const CLIENT_BINDING_TYPES = ["durableclient", "orchestrationclient"];
 
 export class TriggerInvoker {
   constructor(private readonly options: TriggerInvokerOptions) {}
@@ -86,7 +82,6 @@ export class TriggerInvoker {
     };
     const outcome = await this.options.invoker.invoke(registration.name, {
       trigger: { json: JSON.stringify(timerInfo) },
-      extraInputs: this.extraInputs(registration),
     });
     if (!outcome.ok) throw outcome.error;
     return outcome.response.returnValue;
@@ -107,7 +102,6 @@ export class TriggerInvoker {
       trigger: {
         http: { method, url: url.href, headers: requestHeaders, params, ...(bodyData ? { body: bodyData } : {}) },
       },
-      extraInputs: this.extraInputs(registration),
     });
     if (!outcome.ok) return { status: 500, headers: {}, body: "", json: undefined };
     const http = outcome.response.returnValue?.http;
@@ -116,16 +110,6 @@ export class TriggerInvoker {
     const responseHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(http.headers ?? {})) responseHeaders[k.toLowerCase()] = v;
     return { status: Number.parseInt(http.statusCode ?? "200", 10), headers: responseHeaders, body: text, json: tryJson(text) };
-  }
-
-  private extraInputs(registration: Registration): Record<string, RpcTypedData> {
-    const inputs: Record<string, RpcTypedData> = {};
-    for (const [name, binding] of Object.entries(registration.metadata.bindings)) {
-      if (binding.direction === "in" && CLIENT_BINDING_TYPES.includes(String(binding.type).toLowerCase())) {
-        inputs[name] = { string: JSON.stringify(this.options.clientInput()) };
-      }
-    }
-    return inputs;
   }
 
   private requireTrigger(functionName: string, type: string): Registration {

@@ -64,6 +64,19 @@ df.app.orchestration("Boom", function* (context: OrchestrationContext) {
   throw new Error("kaboom");
 });
 
+// An activity that declares a durable client input (as a fan-out starter would) and starts another orchestration.
+df.app.activity("StartFollowUp", {
+  extraInputs: [df.input.durableClient()],
+  handler: async (name: string, context) => {
+    const client = df.getClient(context);
+    return client.startNew("Sequence", { instanceId: `follow-up-${name}` });
+  },
+});
+
+df.app.orchestration("Launcher", function* (context: OrchestrationContext) {
+  return yield context.df.callActivity("StartFollowUp", "a");
+});
+
 let host: LocalDurableHost;
 beforeEach(async () => {
   greeted.length = 0;
@@ -180,5 +193,14 @@ describe("orchestrator failure", () => {
 
   it("rejects a start of an unknown orchestrator", () => {
     expect(() => host.startNew("NoSuchOrchestrator")).toThrow(/doesn't exist, is disabled, or is not an orchestrator function/);
+  });
+});
+
+describe("durable client input on other triggers", () => {
+  it("is given to an activity that declares it, so the activity can start orchestrations", async () => {
+    const id = host.startNew("Launcher");
+    await host.runUntilIdle();
+    expect(host.getStatus(id)).toMatchObject({ runtimeStatus: "Completed", output: "follow-up-a" });
+    expect(host.getStatus("follow-up-a")).toMatchObject({ runtimeStatus: "Completed", output: ["Hello Tokyo", "Hello Seattle", "Hello London"] });
   });
 });
