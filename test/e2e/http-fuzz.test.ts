@@ -21,7 +21,9 @@ import { instanceIdForVm, parseVmId } from "../../src/domain/resource-id";
 import type { RunReport } from "../../src/domain/run";
 import { probeScriptCall, stepScriptCall, verifyScriptCall } from "../../src/domain/step-scripts";
 import { loadScript } from "../../src/scripts";
+import { createEntraGuard } from "../../src/functions/http-entra-auth";
 import { INJECTION_CORPUS } from "../fixtures/injection-corpus";
+import { AUDIENCE, bearer, claims, ISSUER, makeKey, NOW, signRs256 } from "../src/auth/token-kit";
 import { FOREIGN_SUB, SUB, startScenario, vmId } from "./harness";
 
 /** Each HTTP function's stable error codes (README "HTTP API" and the handlers); the body parsers' codes are shared. */
@@ -38,7 +40,7 @@ const CODES: Record<string, ReadonlySet<string>> = {
   RejectRemediation: new Set(DECISION_CODES),
   CancelRemediation: new Set(DECISION_CODES),
   StartSweep: new Set(["policy-invalid", "remediation-not-allowed", "sweep-running", ...BODY_CODES]),
-  GetSweep: new Set(["sweep-id-invalid", "sweep-not-found", "outcome-invalid", "limit-invalid", "results-not-stored"]),
+  GetSweep: new Set(["sweep-id-invalid", "sweep-not-found", "outcome-invalid", "limit-invalid", "results-not-stored", "continuation-token-invalid"]),
 };
 
 /** The one VM of the scenario: only the valid run at the end touches it. */
@@ -60,6 +62,7 @@ const outcomes: Record<string, number> = {};
 const startedRuns = new Set<string>();
 const startedSweeps = new Set<string>();
 let startedAt = 0;
+let cpuAtStart = process.cpuUsage();
 
 beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
@@ -70,13 +73,16 @@ beforeAll(async () => {
     SWEEP_TAG_EXCLUDE: "rdp-medic-fuzz",
   });
   startedAt = Date.now();
+  cpuAtStart = process.cpuUsage();
 });
 
 afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);
   process.off("uncaughtException", onUnhandled);
   const total = Object.values(samples).reduce((a, b) => a + b, 0);
-  console.log(`http fuzz: ${total} samples in ${Date.now() - startedAt} ms: ${JSON.stringify(samples)}`);
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  console.log(`http fuzz: ${total} samples in ${Date.now() - startedAt} ms (${cpuMs} ms CPU in this process): ${JSON.stringify(samples)}`);
   if (process.env.RDPMEDIC_FUZZ_OUTCOMES) console.log(JSON.stringify(outcomes, null, 1));
   await app?.stop();
 });
@@ -532,9 +538,19 @@ describe("GET /api/remediations (the run list) under hostile queries", () => {
     fc.integer().map(String),
     fc.constantFrom("", "0", "1", "1000", "1001", "-1", "1.5", "1e3", "0x10", "NaN", "Infinity", "2026-13-45", "2026-01-01", "2026-02-30T00:00:00Z", "9999-12-31T23:59:59Z", "+275760-09-13T00:00:00Z"),
   );
+  const isoTime = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString());
   it("arbitrary vm, since, until and limit", async () => {
     await property(
-      fc.record({ vm: fc.oneof(vmIdArb, queryValue), since: queryValue, until: queryValue, limit: queryValue, [`x`]: anyText }, { requiredKeys: [] }),
+      fc.record(
+        {
+          vm: fc.oneof({ arbitrary: vmIdArb, weight: 3 }, { arbitrary: queryValue, weight: 1 }),
+          since: fc.oneof({ arbitrary: isoTime, weight: 3 }, { arbitrary: queryValue, weight: 1 }),
+          until: fc.oneof({ arbitrary: isoTime, weight: 3 }, { arbitrary: queryValue, weight: 1 }),
+          limit: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 1000 }).map(String), weight: 3 }, { arbitrary: queryValue, weight: 1 }),
+          x: anyText,
+        },
+        { requiredKeys: [] },
+      ),
       (query) => ({ method: "GET", path: `remediations?${new URLSearchParams(query as Record<string, string>).toString()}` }),
       500,
     );
@@ -565,7 +581,15 @@ describe("POST /api/sweeps and GET /api/sweeps/{id} under hostile input", () => 
       {
         outcome: fc.oneof(fc.constantFrom("compliant", "noncompliant", "unknown", "Compliant", ""), anyText),
         limit: fc.oneof(fc.constantFrom("1", "1000", "0", "1001", "-5", "2.5", "abc", ""), anyText),
-        continuationToken: fc.oneof(anyText, hostile, fc.base64String({ maxLength: 200 })),
+        continuationToken: fc.oneof(
+          anyText,
+          hostile,
+          fc.base64String({ maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? "").toString("base64")),
+          fc
+            .record({ nextPartitionKey: fc.oneof(anyText, hostile, fc.constant("checks_x")), nextRowKey: fc.oneof(anyText, hostile) }, { requiredKeys: ["nextPartitionKey"] })
+            .map((v) => Buffer.from(JSON.stringify(v), "latin1").toString("base64")),
+        ),
       },
       { requiredKeys: [] },
     );
@@ -574,6 +598,46 @@ describe("POST /api/sweeps and GET /api/sweeps/{id} under hostile input", () => 
       ([id, q]) => ({ method: "GET", path: `sweeps/${id}${Object.keys(q).length ? `?${new URLSearchParams(q as Record<string, string>).toString()}` : ""}` }),
       400,
     );
+  });
+});
+
+describe("the Microsoft Entra token check in front of POST /api/alerts under hostile Authorization headers", () => {
+  const TOKEN_CODES = ["token-missing", "token-malformed", "token-signature", "token-audience", "token-issuer", "token-expired", "token-not-yet-valid", "token-role"];
+  const key = makeKey("fuzz-key");
+  const guard = createEntraGuard({ audience: AUDIENCE, issuer: ISSUER, requiredRole: "ActionGroupsSecureWebhook" }, { keys: [key.publicJwk], now: () => NOW });
+  const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+  const claimValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostile, fc.integer(), fc.constantFrom(AUDIENCE, ISSUER));
+  const header = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.string({ maxLength: 300 }).map((t) => `Bearer ${t}`),
+    fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 40 })).map(([h, p, sig]) => `Bearer ${b64(h)}.${b64(p)}.${sig}`),
+    fc
+      .tuple(fc.record({ alg: fc.oneof(fc.constantFrom("RS256", "none", "HS256", "rs256"), claimValue), kid: fc.oneof(fc.constant("fuzz-key"), claimValue), crit: claimValue }, { requiredKeys: [] }), fc.jsonValue({ maxDepth: 2 }))
+      .map(([h, p]) => `Bearer ${b64(h)}.${b64(p)}.${b64("sig")}`),
+    fc
+      .dictionary(fc.constantFrom("aud", "iss", "exp", "nbf", "iat", "roles", "appid"), claimValue, { maxKeys: 3 })
+      .map((changes) => bearer(signRs256(key, claims(changes)))),
+  );
+  it("refuses each with 401 or 403 and a token code; lets only a valid token through", async () => {
+    let passed = 0;
+    await fc.assert(
+      fc.asyncProperty(header, fc.constantFrom("authorization", "Authorization"), async (value, name) => {
+        const answer = await guard({ headers: { get: (n: string) => (n.toLowerCase() === name.toLowerCase() ? value : null) } });
+        samples["Alerts (Entra check)"] = (samples["Alerts (Entra check)"] ?? 0) + 1;
+        if (answer === undefined) {
+          passed += 1;
+          return;
+        }
+        expect([401, 403], value).toContain(answer.status);
+        const error = (answer.jsonBody as { error: { code: string; message: string } }).error;
+        expect(TOKEN_CODES, value).toContain(error.code);
+        expect(error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 600 },
+    );
+    // A signed token with no claim changed is valid: the check is not a wall.
+    expect(await guard({ headers: { get: () => bearer(signRs256(key, claims())) } })).toBeUndefined();
+    expect(passed).toBeLessThan(600);
   });
 });
 
@@ -607,7 +671,8 @@ describe("the injection corpus through the HTTP routes", () => {
 describe("after the fuzzing", () => {
   it("no unhandled rejection or exception happened, over at least 10,000 samples that reached a function", () => {
     expect(unhandled.map(String)).toEqual([]);
-    const routed = Object.entries(samples).filter(([fn]) => fn !== "(none)").reduce((n, [, count]) => n + count, 0);
+    const functions = new Set(app.host.registry.byTrigger("httpTrigger").map((r) => r.name));
+    const routed = Object.entries(samples).filter(([fn]) => functions.has(fn)).reduce((n, [, count]) => n + count, 0);
     expect(routed).toBeGreaterThanOrEqual(10_000);
   });
 
