@@ -13,8 +13,11 @@ export function createCheckGuards(deps: Pick<ActivityDeps, "config" | "ledger">)
     if (!ledger) return { action: "proceed", notes: ["no ledger configured (LEDGER_TABLE_ENDPOINT): history guards are off"] };
     const settings = deps.config.guards;
     const now = new Date(input.now);
-    const vmSince = new Date(now.getTime() - Math.max(settings.recurrenceWindowDays * DAY, settings.cooldownMinutes * MINUTE));
-    const serverSince = new Date(now.getTime() - settings.breakerWindowMinutes * MINUTE);
+    // The ledger finds runs by start time; the guards judge them by end time. A run can last up to its approval
+    // wait plus its operations, so look back that much further and let the guards filter.
+    const longestRun = deps.config.approvalTimeoutHours * 60 * MINUTE + deps.config.operationTimeoutMinutes * 8 * MINUTE;
+    const vmSince = new Date(now.getTime() - Math.max(settings.recurrenceWindowDays * DAY, settings.cooldownMinutes * MINUTE) - longestRun);
+    const serverSince = new Date(now.getTime() - settings.breakerWindowMinutes * MINUTE - longestRun);
     const vmHistory = await ledger.recentRunsForVm(input.vmId, vmSince, 200);
     const serverHistory = new Map<string, Awaited<ReturnType<typeof ledger.recentRunsForLicenseServer>>>();
     for (const server of serversOfPlan(input.plan, deps.config.policy.licenseServers)) {
