@@ -27,7 +27,7 @@ export interface LocalDurableHostOptions {
   batch?: BatchMode;
   /** host.json maxConcurrentActivityFunctions (default 10). */
   maxConcurrentActivities?: number;
-  /** The clock never moves more than this past its start (default 30 days). */
+  /** Runs fire no timer due more than this after the clock's start (default 30 days). */
   maxVirtualTimeMs?: number;
   /** A run fails after this many episodes (default 50,000): guards against runaway loops. */
   maxEpisodesPerRun?: number;
@@ -37,7 +37,7 @@ export interface LocalDurableHostOptions {
   autoAdvanceClock?: boolean;
   /** host.json `extensions.http.routePrefix` (default "api"). */
   routePrefix?: string;
-  /** Where `context.log` and worker system logs go (default: dropped). */
+  /** Where `context.log` output and invocation failures go (default: dropped). */
   log?: LogSink;
 }
 

@@ -91,6 +91,8 @@ export class Pump {
     let episodes = 0;
     let stoppedBy: RunStats["stoppedBy"] = "idle";
     for (;;) {
+      // Let I/O in (HTTP requests to the management API, progress timers) between rounds.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       hub.fireDueTimers();
       if (hub.hasReadyInstances) {
         episodes += await hub.runEpisodeRound();
