@@ -244,7 +244,10 @@ var identityResourceId = resourceId(
 )
 
 // Workspace IDs (GUIDs) are only known once the workspaces are read: the created one first, then the others.
-var sweepWorkspaceCustomerIds = map(sweepWorkspaceReaders, reader => reader.outputs.customerId)
+// The empty case is spelled out so nothing reads the outputs of a module loop that ran zero times.
+var sweepWorkspaceCustomerIds = empty(sweepWorkspaceResourceIds)
+  ? []
+  : map(sweepWorkspaceReaders, reader => reader.outputs.customerId)
 
 var settings appSettingValues = {
   allowedScopes: join(targetScopes, ',')
