@@ -193,6 +193,14 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
     expect(readers.map((f) => f.resource.type)).toEqual(["Microsoft.Insights/actionGroups"]);
   });
 
+  it("the notification webhook URL is a secure parameter down to the function app's module", () => {
+    expect(template.parameters?.notifyWebhookUrl?.type?.toLowerCase()).toBe("securestring");
+    const site = one(template, "Microsoft.Web/sites");
+    expect(site.template.parameters?.notifyWebhookUrl?.type?.toLowerCase()).toBe("securestring");
+    const settings = site.resource.properties.siteConfig.appSettings as { name: string; value: unknown }[];
+    expect(settings.find((s) => s.name === "NOTIFY_WEBHOOK_URL")?.value).toBe("[parameters('notifyWebhookUrl')]");
+  });
+
   it("docs/deploy.md documents every parameter", () => {
     const docs = readFileSync(join(INFRA_DIR, "..", "docs", "deploy.md"), "utf8");
     for (const name of Object.keys(template.parameters ?? {})) expect(docs, name).toContain(`| \`${name}\` |`);

@@ -21,6 +21,8 @@ const SUB_B = "22222222-2222-2222-2222-222222222222";
 const VM_1 = `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh/providers/Microsoft.Compute/virtualMachines/rdsh-01`;
 const VM_2 = `/subscriptions/${SUB_A}/resourceGroups/rg-hosts/providers/Microsoft.Compute/virtualMachines/rdsh-02`;
 const FLEET_WORKSPACE = `/subscriptions/${SUB_B}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-fleet`;
+/** A webhook whose query carries a signature, as Logic Apps' do: a secure parameter, never in the snapshot. */
+const NOTIFY_URL = "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s3cr3tSignature";
 
 /** A fleet: a whole subscription and a resource group elsewhere, two monitored VMs, another workspace to sweep. */
 const FLEET = {
@@ -40,6 +42,12 @@ param licensingMode = '2'
 param killSwitch = true
 param monitoredVmResourceIds = ${quoted(FLEET.monitoredVms)}
 param sweepWorkspaceResourceIds = ${quoted(FLEET.sweepWorkspaces)}
+param sweepPolicy = 'remediate'
+param sweepTagInclude = ['role=rdsh', 'env=prod']
+param cooldownMinutes = 0
+param maxConcurrentRemediations = 2
+param notifyWebhookUrl = '${NOTIFY_URL}'
+param rdpProbeHostSuffix = 'corp.contoso.com'
 `;
 
 const RESTORE_TARGET = `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh`;
@@ -57,7 +65,22 @@ const RUNTIME_SETTING_VALUES: Record<string, { expression: RegExp; value: string
     expression: /^\[reference\('[^']+\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^']+', '[^']+'\)\.clientId\]$/,
     value: "55555555-5555-5555-5555-555555555555",
   },
+  LEDGER_TABLE_ENDPOINT: {
+    expression: /^\[reference\('[^']+\/Microsoft\.Storage\/storageAccounts\/[^']+', '[^']+'\)\.primaryEndpoints\.table\]$/,
+    value: "https://strdpmedic.table.core.windows.net/",
+  },
+  SWEEP_WORKSPACE_IDS: {
+    expression: /^\[join\(createArray\(reference\('[^']+', '[^']+'\)\.customerId(, reference\('[^']+', '[^']+'\)\.customerId)*\), ','\)\]$/,
+    value: "66666666-6666-6666-6666-666666666666",
+  },
+  // A secure parameter stays a parameter reference: its value is not evaluated into the snapshot.
+  NOTIFY_WEBHOOK_URL: { expression: /^\[parameters\('notifyWebhookUrl'\)\]$/, value: NOTIFY_URL },
 };
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The resource IDs a setting's deployment-time expression reads with reference(), in order. */
+const referencedIds = (expression: string) => [...expression.matchAll(/reference\('([^']+)'/g)].map((m) => m[1]!);
 
 const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split("/").pop()!.toLowerCase();
 
@@ -226,10 +249,68 @@ describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep
       expect(config.policy.licensingMode).toBe(2);
       expect(config.killSwitch).toBe(true);
       expect(config.managedIdentityClientId).toBe(RUNTIME_SETTING_VALUES.MANAGED_IDENTITY_CLIENT_ID!.value);
+      expect(config.sweep.policy).toBe("remediate");
+      expect(config.sweep.tags.include).toEqual([
+        { name: "role", value: "rdsh" },
+        { name: "env", value: "prod" },
+      ]);
+      expect(config.guards.cooldownMinutes).toBe(0);
+      expect(config.guards.maxConcurrentRemediations).toBe(2);
+      expect(config.rdpProbeHostSuffix).toBe("corp.contoso.com");
+      expect(config.ledger?.tableName).toBe("RdpMedicRuns");
       const defaults = loadConfig(deployedEnv(restore));
       expect(defaults.policy.licensingMode).toBe(4);
       expect(defaults.killSwitch).toBe(false);
       expect(defaults.taskHubName).toBe("RdpMedic");
+      expect(defaults.sweep.policy).toBe("report");
+      expect(defaults.guards).toEqual({
+        cooldownMinutes: 60,
+        recurrenceLimit: 3,
+        recurrenceWindowDays: 7,
+        breakerThreshold: 5,
+        breakerWindowMinutes: 60,
+        maxConcurrentRemediations: 5,
+      });
+      expect(appSettings(restore).get("RDP_PROBE_HOST_SUFFIX")).toBe("");
+    });
+
+    it("RESTORE_OS_DISK_ON_FAILURE is true exactly when the remediator role has the restore actions", () => {
+      for (const s of [fleet, restore]) {
+        const actions = single(s.predictedResources, "Microsoft.Authorization/roleDefinitions").properties.permissions[0].actions as string[];
+        const roleCanRestore = OS_DISK_RESTORE_ACTIONS.every((a) => actions.includes(a));
+        expect(appSettings(s).get("RESTORE_OS_DISK_ON_FAILURE")).toBe(String(roleCanRestore));
+        expect(loadConfig(deployedEnv(s)).restoreOsDiskOnFailure).toBe(roleCanRestore);
+      }
+      expect(appSettings(restore).get("RESTORE_OS_DISK_ON_FAILURE")).toBe("true");
+    });
+
+    it("the ledger is the Table service of the app's storage account, where the identity is Storage Table Data Contributor", () => {
+      const account = single(fleet.predictedResources, "Microsoft.Storage/storageAccounts");
+      expect(appSettings(fleet).get("LEDGER_TABLE_ENDPOINT")).toMatch(
+        new RegExp(`^\\[reference\\('${escapeRegExp(account.id)}', '[^']+'\\)\\.primaryEndpoints\\.table\\]$`),
+      );
+      const tableRole = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments").filter(
+        (a) => a.id.startsWith(`${account.id}/providers/`) && roleGuidOf(a.properties.roleDefinitionId) === BUILT_IN_ROLES.storageTableDataContributor,
+      );
+      expect(tableRole).toHaveLength(1);
+      const identity = single(fleet.predictedResources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+      expect(tableRole[0]!.properties.principalId).toContain(identity.id);
+    });
+
+    it("SWEEP_WORKSPACE_IDS is the customerId of the app's workspace, then of each swept workspace the identity can read", () => {
+      const own = single(fleet.predictedResources, "Microsoft.OperationalInsights/workspaces");
+      expect(referencedIds(appSettings(fleet).get("SWEEP_WORKSPACE_IDS")!)).toEqual([own.id, FLEET_WORKSPACE]);
+      const ownRestore = single(restore.predictedResources, "Microsoft.OperationalInsights/workspaces");
+      expect(referencedIds(appSettings(restore).get("SWEEP_WORKSPACE_IDS")!)).toEqual([ownRestore.id]);
+      const readable = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments")
+        .filter((a) => roleGuidOf(a.properties.roleDefinitionId) === BUILT_IN_ROLES.logAnalyticsReader)
+        .map((a) => a.id.split("/providers/Microsoft.Authorization/")[0]!.toLowerCase());
+      for (const id of [own.id, FLEET_WORKSPACE]) expect(readable).toContain(id.toLowerCase());
+    });
+
+    it("NOTIFY_WEBHOOK_URL comes from a secure parameter: its value is in no predicted resource and no output", () => {
+      expect(appSettings(fleet).get("NOTIFY_WEBHOOK_URL")).toBe("[parameters('notifyWebhookUrl')]");
+      expect(JSON.stringify(fleet)).not.toContain("s3cr3tSignature");
     });
 
     it("is what azd deploys the api service to", () => {
