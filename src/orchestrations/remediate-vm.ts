@@ -11,6 +11,7 @@ import {
   type StartSnapshotResult,
 } from "../activities/contracts";
 import type { AppRdpCheck } from "../activities/probe-rdp";
+import { activityFailureMessage } from "../domain/activity-failure";
 import type { GuardDecision } from "../domain/guards";
 import type { NotificationReason, RunNotification } from "../domain/notification";
 import type { ProbeResult, VerifyOutput } from "../domain/playbook";
@@ -37,6 +38,8 @@ interface RunFlags {
   slotHeld: boolean;
   /** The notification the end of the run sends; "silent" when one was already sent for the same cause. */
   notify: NotificationReason | "silent" | undefined;
+  /** The step the run is in (its custom status): named when an activity fails for good after its retries. */
+  step: string;
 }
 
 /** Ends the run's main path: a verdict and its reason. */
@@ -73,17 +76,23 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
     steps: [],
     verify: undefined,
   };
-  const status = (step: string, extra: Partial<RunStatus> = {}) =>
+  const run: RunFlags = { slotHeld: false, notify: undefined, step: "start" };
+  const status = (step: string, extra: Partial<RunStatus> = {}) => {
+    run.step = step;
     context.df.setCustomStatus({ step, vmId: input.vmId, dryRun: input.dryRun, ...extra } satisfies RunStatus);
-  const run: RunFlags = { slotHeld: false, notify: undefined };
+  };
 
   try {
     const end: RunEnd = yield* remediate(context, input, report, run, status);
     report.verdict = end.verdict;
     report.reason = end.reason;
   } catch (error) {
-    report.verdict = "failed";
-    report.reason = `the run stopped on an error it could not handle: ${(error as Error).message ?? String(error)}`;
+    // An activity still failing after its retries (e.g. a Run Command lock that never frees): name the step, keep
+    // the exception's message (not its stack), and say how to get back when a step was already applied.
+    const reason = `the run stopped at ${run.step} on an error it could not handle: ${activityFailureMessage(error)}`;
+    const end = report.steps.length > 0 ? failedAfterChange(report, reason) : new RunEnd("failed", reason);
+    report.verdict = end.verdict;
+    report.reason = end.reason;
   }
   if (run.slotHeld) releaseSlot(context);
   report.endedAt = now();
