@@ -5,6 +5,7 @@
  * Run by bench/sweep.ts, one fresh process per measurement (the app reads its settings once per process).
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { functionRegistry } from "../local/durable/functions-core";
 import { LocalDurableHost } from "../local/durable/host";
@@ -60,6 +61,8 @@ export interface RunResult {
   armRequests: Record<string, number>;
   status429: number;
   peakRssMiB: number;
+  /** The machine's 1-minute load average at the start and the end (other work competes for the same cores). */
+  loadAverage: { start: number; end: number };
   served: ServedSummary;
   report: Pick<SweepReport, "state" | "rate"> & { checked: number; compliant: number; noncompliant: number; unknown: number; failed: number; byUnknownReason: Record<string, number>; listingRequests: SweepReport["targets"]["requests"] };
 }
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
 
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+    const load0 = loadavg()[0] ?? 0;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const started = await host.invokeRoute("POST", `${host.origin}/api/sweeps?code=bench`, { headers: { "content-type": "application/json" }, body: "{}" });
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
       armRequests: served.byOperation,
       status429: served.status429,
       peakRssMiB: Math.round(peakRss / 1048576),
+      loadAverage: { start: Math.round(load0 * 10) / 10, end: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
       served,
       report: {
         state: report.state,

@@ -6,6 +6,7 @@
  * the sweep reaches >= 90% of the rate the throttling allows.
  */
 import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import type { RunResult } from "./sweep-run";
 
@@ -124,7 +125,7 @@ export async function sweepBench(args: string[], json: boolean): Promise<number>
       console.log(
         `${r.vms} VMs${r.throttled ? ` (throttled, rate x${r.rateScale})` : ""}: wall ${(r.wallMs / 1000).toFixed(1)} s, app CPU ${(r.appCpuMs / 1000).toFixed(1)} s, ` +
           `simulator CPU ${(r.simulatorCpuMs / 1000).toFixed(1)} s, replays ${r.replays}, largest history ${r.largestHistory.events} events, ` +
-          `429s ${r.status429}, peak RSS ${r.peakRssMiB} MiB`,
+          `429s ${r.status429}, peak RSS ${r.peakRssMiB} MiB, load average ${r.loadAverage.start}-${r.loadAverage.end} on ${cpus().length} cores`,
       );
       console.log(`  requests: ${Object.entries(r.armRequests).map(([k, v]) => `${k} ${v}`).join(", ")}`);
     }
