@@ -24,6 +24,9 @@ param enableOsDiskRestore = bool(readEnvironmentVariable('RDPMEDIC_ENABLE_OS_DIS
 
 param killSwitch = bool(readEnvironmentVariable('RDPMEDIC_KILL_SWITCH', 'false'))
 
+// A secure parameter: keep the URL (its query carries a signature) out of this file, in the environment.
+param notifyWebhookUrl = readEnvironmentVariable('RDPMEDIC_NOTIFY_WEBHOOK_URL', '')
+
 // Resource IDs of session hosts whose RD licensing events should be collected (they need the Azure Monitor Agent).
 param monitoredVmResourceIds = empty(readEnvironmentVariable('RDPMEDIC_MONITORED_VMS', ''))
   ? []
