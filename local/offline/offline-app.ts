@@ -11,7 +11,7 @@ import { functionRegistry } from "../durable/functions-core";
 import { LocalDurableHost } from "../durable/host";
 import type { HttpResult } from "../durable/trigger-invoker";
 import type { GuestRuntime } from "../guest/guest-state";
-import { createPwshRuntime } from "../guest/pwsh-runtime";
+import { createPwshSession, type PwshSession } from "../guest/pwsh-session";
 import { startAzureSimulator, type AzureSimulator, type Scenario, type SimulatorOptions } from "../simulator";
 import { findTool } from "../tools";
 import { startAzurite, type AzuriteTable } from "../azurite";
@@ -98,13 +98,15 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
       await host.close();
       await sim.stop();
       await tables.stop();
+      await guestRuntime.close?.();
       await rm(dirname(caFile), { recursive: true, force: true });
     },
   };
 }
 
-function chooseGuestRuntime(choice: "pwsh" | "model" | "auto"): GuestRuntime {
+/** Real PowerShell (one pwsh process, a fresh runspace per script) when installed, else the scripts' model. */
+function chooseGuestRuntime(choice: "pwsh" | "model" | "auto"): GuestRuntime & Partial<Pick<PwshSession, "close">> {
   if (choice === "model") return createModelRuntime();
-  if (choice === "pwsh" || findTool("pwsh") !== undefined) return createPwshRuntime();
+  if (choice === "pwsh" || findTool("pwsh") !== undefined) return createPwshSession();
   return createModelRuntime();
 }

@@ -69,3 +69,7 @@ export const GUARD_ACTIVITIES = {
   notify: "Notify",
   probeRdp: "ProbeRdp",
 } as const;
+
+export const RESTORE_ACTIVITIES = {
+  startRestoreStep: "StartRestoreStep",
+} as const;

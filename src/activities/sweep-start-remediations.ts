@@ -1,4 +1,4 @@
-import { runTiming } from "../domain/run";
+import { runSettings } from "../domain/run";
 import type { Config } from "../config";
 import { parseVmId, type VmRef } from "../domain/resource-id";
 import type { RemediationInput } from "../domain/run";
@@ -26,7 +26,7 @@ export function createSweepStartRemediations(deps: { config: Config; startRun: R
           vmId: vm.id,
           trigger: { kind: "sweep", sweepId: input.sweepId },
           dryRun: false,
-          timing: runTiming(config),
+          settings: runSettings(config),
         });
         return { vmId, repair: { state: run.state, runId: run.runId } };
       } catch (error) {

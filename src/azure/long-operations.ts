@@ -62,6 +62,14 @@ function restoreFor(client: ComputeManagementClient, ref: OperationRef) {
       return restorePoller(client, ref.state, client.virtualMachines.restart);
     case "snapshot":
       return restorePoller(client, ref.state, client.snapshots.createOrUpdate);
+    case "diskCreate":
+      return restorePoller(client, ref.state, client.disks.createOrUpdate);
+    case "deallocate":
+      return restorePoller(client, ref.state, client.virtualMachines.deallocate);
+    case "vmUpdate":
+      return restorePoller(client, ref.state, client.virtualMachines.update);
+    case "start":
+      return restorePoller(client, ref.state, client.virtualMachines.start);
   }
 }
 

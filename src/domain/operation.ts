@@ -1,5 +1,5 @@
 /** A long Azure operation started by one activity and polled by later ones (durable timers in between). */
-export type OperationKind = "runCommand" | "restart" | "snapshot";
+export type OperationKind = "runCommand" | "restart" | "snapshot" | "diskCreate" | "deallocate" | "vmUpdate" | "start";
 
 export interface OperationRef {
   kind: OperationKind;

@@ -12,7 +12,7 @@ export interface RemediationInput {
   vmId: string;
   trigger: Trigger;
   dryRun: boolean;
-  timing: RunTiming;
+  settings: RunSettings;
 }
 
 /** How a run ended: one list, shared with the ledger. */
@@ -89,27 +89,31 @@ export function stepLabel(step: PlanStep): string {
   return step.kind;
 }
 
-/** Timing settings a run carries in its input, so replays never read the environment. */
-export interface RunTiming {
+/** The settings a run carries in its input, so replays never read the environment. */
+export interface RunSettings {
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
   /** Blast radius: runs changing VMs at once. */
   maxConcurrentRemediations: number;
+  /** After a failed fix that the registry rollback could not undo, restore the OS disk from the snapshot. */
+  restoreOsDiskOnFailure: boolean;
 }
 
 /** The run settings a run carries in its input, from the app's settings. */
-export function runTiming(config: {
+export function runSettings(config: {
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
   guards: { maxConcurrentRemediations: number };
-}): RunTiming {
+  restoreOsDiskOnFailure: boolean;
+}): RunSettings {
   return {
     pollIntervalSeconds: config.pollIntervalSeconds,
     operationTimeoutMinutes: config.operationTimeoutMinutes,
     approvalTimeoutHours: config.approvalTimeoutHours,
     maxConcurrentRemediations: config.guards.maxConcurrentRemediations,
+    restoreOsDiskOnFailure: config.restoreOsDiskOnFailure,
   };
 }
 

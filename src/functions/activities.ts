@@ -1,6 +1,7 @@
 import * as df from "durable-functions";
 import { createCheckGuards } from "../activities/check-guards";
-import { ACTIVITY, GUARD_ACTIVITIES } from "../activities/contracts";
+import { ACTIVITY, GUARD_ACTIVITIES, RESTORE_ACTIVITIES } from "../activities/contracts";
+import { createStartRestoreStep } from "../activities/start-restore-step";
 import { createNotify } from "../activities/notify";
 import { createProbeRdp } from "../activities/probe-rdp";
 import { createRecordRun } from "../activities/record-run";
@@ -37,4 +38,5 @@ register(GUARD_ACTIVITIES.checkGuards, createCheckGuards);
 register(GUARD_ACTIVITIES.recordRun, createRecordRun);
 register(GUARD_ACTIVITIES.notify, createNotify);
 register(GUARD_ACTIVITIES.probeRdp, createProbeRdp);
+register(RESTORE_ACTIVITIES.startRestoreStep, createStartRestoreStep);
 register(EXPIRE_SNAPSHOTS_ACTIVITY, createExpireSnapshotsForApp);

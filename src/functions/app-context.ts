@@ -59,4 +59,4 @@ function tableOnFirstUse(ledger: RunLedger): RunLedger {
   };
 }
 
-export { runTiming } from "../domain/run";
+export { runSettings } from "../domain/run";

@@ -6,7 +6,7 @@ import { MAX_ALERT_BYTES, parseAlertBody } from "../domain/alert";
 import type { VmRef } from "../domain/resource-id";
 import { isInScope } from "../domain/scope";
 import { InputError } from "../errors";
-import { appContext, runTiming } from "./app-context";
+import { appContext, runSettings } from "./app-context";
 import { checkEntraToken } from "./http-entra-auth";
 import { errorBody, errorResponse, jsonResponse, readBodyText } from "./http-responses";
 import { baseUrlOf, startOrJoinRun, type RunHandle } from "./run-starter";
@@ -59,7 +59,7 @@ export async function handleAlert(request: HttpRequest, client: DurableClient, c
             vmId: vm.id,
             trigger: { kind: "alert", alertId: alert.alertId, alertRule: alert.alertRule },
             dryRun: false,
-            timing: runTiming(app.config),
+            settings: runSettings(app.config),
           },
           baseUrlOf(request.url),
         ),

@@ -6,7 +6,7 @@ import { isRunId } from "../domain/resource-id";
 import type { RunStatus } from "../domain/run";
 import { isInScope } from "../domain/scope";
 import { InputError } from "../errors";
-import { appContext, runTiming } from "./app-context";
+import { appContext, runSettings } from "./app-context";
 import { errorResponse, jsonResponse, readBodyText } from "./http-responses";
 import { baseUrlOf, findRun, startOrJoinRun } from "./run-starter";
 
@@ -25,7 +25,7 @@ export async function handleStartRemediation(
     const run = await startOrJoinRun(
       client,
       vm,
-      { vmId: vm.id, trigger: { kind: "manual" }, dryRun, timing: runTiming(app.config) },
+      { vmId: vm.id, trigger: { kind: "manual" }, dryRun, settings: runSettings(app.config) },
       baseUrlOf(request.url),
     );
     return jsonResponse(202, run, { Location: run.statusUrl, "Retry-After": "10" });

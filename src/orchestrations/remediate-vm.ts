@@ -26,6 +26,7 @@ import {
 } from "../domain/run";
 import { acquireSlot, releaseSlot } from "./remediation-slot";
 import { restartAndWait } from "./restart-and-wait";
+import { restoreOsDisk, type OsDiskRestoreOutcome } from "./restore-os-disk";
 import { AZURE_RETRY, waitForOperation } from "./wait-for-operation";
 
 export const REMEDIATE_VM = "RemediateVm";
@@ -118,15 +119,43 @@ function* remediate(
   run: RunFlags,
   status: (step: string, extra?: Partial<RunStatus>) => void,
 ): Step<RunEnd> {
-  const { timing } = input;
+  const settings = input.settings;
   const now = () => context.df.currentUtcDateTime.toISOString();
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
   const wait = (op: Parameters<typeof waitForOperation>[1]) =>
-    waitForOperation(context, op, timing.pollIntervalSeconds, timing.operationTimeoutMinutes);
+    waitForOperation(context, op, settings.pollIntervalSeconds, settings.operationTimeoutMinutes);
   function* runScript(action: ScriptAction): Step<FinishedOperation> {
     const started: StartedOperation = yield context.df.callActivityWithRetry(ACTIVITY.startScript, AZURE_RETRY, { vmId: input.vmId, action });
     if (!started.ok) return { status: "failed", code: started.code, message: started.message };
     return yield* wait(started.operation);
+  }
+
+  /**
+   * A failure after something changed: put the VM back. The OS disk is restored from the run's snapshot when
+   * RESTORE_OS_DISK_ON_FAILURE allows it; otherwise the report says how to restore it by hand.
+   */
+  function* recover(reason: string): Step<RunEnd> {
+    if (!report.snapshotId || !pre.ok) return failedAfterChange(report, reason);
+    if (settings.restoreOsDiskOnFailure && pre.vm.osDisk.managedDiskId) {
+      const restored: OsDiskRestoreOutcome = yield* restoreOsDisk(
+        context,
+        {
+          vmId: input.vmId,
+          runId: report.runId,
+          snapshotId: report.snapshotId,
+          currentOsDiskId: pre.vm.osDisk.managedDiskId,
+          location: pre.vm.location,
+        },
+        settings,
+        (step) => status(`restore: ${step}`),
+      );
+      if (restored.ok) {
+        report.restoreHint = `the OS disk was restored from ${report.snapshotId} as ${restored.diskId}; the replaced disk is kept, detached`;
+        return new RunEnd("failed-rolled-back", `${reason}; the OS disk was restored from the snapshot`);
+      }
+      return failedAfterChange(report, `${reason}; restoring the OS disk failed at ${restored.step}: ${restored.error}`);
+    }
+    return failedAfterChange(report, reason);
   }
 
   // 1. Preflight: in scope, exists, running, agent Ready, managed OS disk.
@@ -205,10 +234,10 @@ function* remediate(
     status("awaiting-approval", { planned: plan.steps, before: report.before });
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: "approval needed" }, "approval-needed"));
     const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
-    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + timing.approvalTimeoutHours * 3_600_000));
+    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000));
     const first: df.Task = yield context.df.Task.any([approval, timeout, cancel]);
     if (first === cancel) return new RunEnd("canceled", "canceled while awaiting approval; nothing was changed");
-    if (first !== approval) return new RunEnd("needs-human", `no approval within ${timing.approvalTimeoutHours} h; nothing was changed`);
+    if (first !== approval) return new RunEnd("needs-human", `no approval within ${settings.approvalTimeoutHours} h; nothing was changed`);
     timeout.cancel();
     const decision = approval.result as ApprovalDecision;
     if (!decision.approved) return new RunEnd("rejected", `rejected by ${decision.by}; nothing was changed`);
@@ -216,7 +245,7 @@ function* remediate(
 
   // 7. Blast radius: wait for a slot among MAX_CONCURRENT_REMEDIATIONS.
   status("waiting-for-slot");
-  run.slotHeld = yield* acquireSlot(context, timing.maxConcurrentRemediations, timing, (holders) =>
+  run.slotHeld = yield* acquireSlot(context, settings.maxConcurrentRemediations, settings, (holders) =>
     status("waiting-for-slot", { detail: `${holders} run(s) are changing VMs` }),
   );
   if (!run.slotHeld) return new RunEnd("failed", "no remediation slot became free in time; nothing was changed");
@@ -227,16 +256,16 @@ function* remediate(
     status(`step ${index + 1}/${plan.steps.length}: ${step.kind}`, { planned: plan.steps });
     const startedAt = now();
     if (step.kind === "restart") {
-      const restart = yield* restartAndWait(context, input.vmId, timing, () => status("agent-wait"));
+      const restart = yield* restartAndWait(context, input.vmId, settings, () => status("agent-wait"));
       report.steps.push(stepRecord(step, startedAt, now(), undefined, restart.ok ? undefined : restart.error));
-      if (!restart.ok) return failedAfterChange(report, `restart failed: ${restart.error}`);
+      if (!restart.ok) return yield* recover(`restart failed: ${restart.error}`);
       continue;
     }
     const result: FinishedOperation = yield* runScript({ kind: "step", step });
     if (result.status !== "succeeded" || result.output?.script !== "step") {
       const error = result.status === "failed" ? `${result.code}: ${result.message}` : "the step printed no result";
       report.steps.push(stepRecord(step, startedAt, now(), undefined, error));
-      return failedAfterChange(report, `step ${step.kind} failed: ${error}`);
+      return yield* recover(`step ${step.kind} failed: ${error}`);
     }
     report.steps.push(stepRecord(step, startedAt, now(), result.output.step));
   }
@@ -245,18 +274,18 @@ function* remediate(
   status("verify");
   const verified: FinishedOperation = yield* runScript({ kind: "verify", plan: plan.steps });
   if (verified.status !== "succeeded" || verified.output?.script !== "verify") {
-    return failedAfterChange(report, verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result");
+    return yield* recover(verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result");
   }
   const verify: VerifyOutput = verified.output.verify;
   report.verify = verify;
   if (!verify.ok) {
     const failed = verify.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
-    return failedAfterChange(report, `verification failed after the fix: ${failed.join("; ")}`);
+    return yield* recover(`verification failed after the fix: ${failed.join("; ")}`);
   }
   const rdp: AppRdpCheck = yield context.df.callActivity(GUARD_ACTIVITIES.probeRdp, { tags: pre.vm.tags, computerName: pre.vm.computerName });
   if (rdp.checked) {
     report.appRdpCheck = { target: rdp.target, ok: rdp.ok, detail: rdp.detail };
-    if (!rdp.ok) return failedAfterChange(report, `the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`);
+    if (!rdp.ok) return yield* recover(`the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`);
   }
   return new RunEnd("remediated", `${plan.steps.length} step(s) applied and verified${rdp.checked ? ", RDP answers" : ""}`);
 }

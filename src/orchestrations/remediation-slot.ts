@@ -1,7 +1,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY, type AcquireInput, type AcquireResult } from "../entities/remediation-slots";
-import type { RunTiming } from "../domain/run";
+import type { RunSettings } from "../domain/run";
 
 export const SLOTS_ENTITY = new df.EntityId(REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY);
 
@@ -12,21 +12,21 @@ export const SLOTS_ENTITY = new df.EntityId(REMEDIATION_SLOTS, REMEDIATION_SLOTS
 export function* acquireSlot(
   context: OrchestrationContext,
   max: number,
-  timing: RunTiming,
+  settings: RunSettings,
   onWait: (holders: number) => void,
 ): Generator<df.Task, boolean, any> {
-  const deadline = context.df.currentUtcDateTime.getTime() + Math.max(timing.operationTimeoutMinutes, 60) * 60_000 * 4;
+  const deadline = context.df.currentUtcDateTime.getTime() + Math.max(settings.operationTimeoutMinutes, 60) * 60_000 * 4;
   for (;;) {
     const request: AcquireInput = {
       runId: context.df.instanceId,
       max,
       now: context.df.currentUtcDateTime.toISOString(),
-      staleAfterMinutes: timing.operationTimeoutMinutes * 8,
+      staleAfterMinutes: settings.operationTimeoutMinutes * 8,
     };
     const answer: AcquireResult = yield context.df.callEntity(SLOTS_ENTITY, "acquire", request);
     if (answer.granted) return true;
     onWait(answer.holders);
-    const next = context.df.currentUtcDateTime.getTime() + timing.pollIntervalSeconds * 1000;
+    const next = context.df.currentUtcDateTime.getTime() + settings.pollIntervalSeconds * 1000;
     if (next > deadline) return false;
     yield context.df.createTimer(new Date(next));
   }

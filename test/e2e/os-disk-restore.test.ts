@@ -1,0 +1,56 @@
+import { createServer, type AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunReport } from "../../src/domain/run";
+import { readDword } from "../../local/guest/guest-registry";
+import type { OfflineApp } from "../../local/offline/offline-app";
+import { alertFor, runIdOf, settle, startScenario, vmId } from "./harness";
+
+const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
+let app: OfflineApp;
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  // The fix works in the guest, but RDP does not answer from the app's side: the run must undo its change.
+  app = await startScenario(
+    [{ name: "rdsh-undo", preset: "demo-broken", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
+    { RESTORE_OS_DISK_ON_FAILURE: "true" },
+    "model",
+  );
+});
+afterAll(async () => app?.stop());
+
+describe("OS-disk restore after a failed verification (RESTORE_OS_DISK_ON_FAILURE=true)", () => {
+  it("creates a disk from the run's snapshot, deallocates, swaps the OS disk, starts: the VM is back as it was", async () => {
+    const id = vmId("rdsh-undo");
+    const vmBefore = app.sim.getVm(id)!;
+    const modeBefore = readDword(app.sim.getGuest(id)!, LICENSING_CORE, "LicensingMode");
+
+    const runId = runIdOf(await app.post("alerts", alertFor("rdsh-undo")));
+    await settle(app, 4);
+    const report = app.host.getStatus(runId)!.output as RunReport;
+    expect(report.verdict, report.reason).toBe("failed-rolled-back");
+    expect(report.steps.map((s) => s.step.kind)).toEqual(["set-licensing-mode", "set-license-servers", "restart"]);
+    expect(report.restoreHint).toContain(report.snapshotId!);
+
+    const vmAfter = app.sim.getVm(id)!;
+    expect(vmAfter.powerState).toBe("running");
+    expect(vmAfter.osDiskId).not.toBe(vmBefore.osDiskId);
+    expect(vmAfter.osDiskId).toMatch(/\/disks\/rdpmedic-restore-rdsh-undo-/);
+    // The guest is the snapshot's: the licensing values the fix wrote are gone.
+    expect(readDword(app.sim.getGuest(id)!, LICENSING_CORE, "LicensingMode")).toBe(modeBefore);
+    // The replaced disk is kept.
+    expect(app.sim.getDisk(vmBefore.osDiskId!)).toBeDefined();
+
+    const ops = app.sim.requestLog.entries().filter((e) => e.vmId === id || e.operation === "disk.put").map((e) => e.operation);
+    const order = ["disk.put", "vm.deallocate", "vm.update", "vm.start"].map((op) => ops.indexOf(op));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
