@@ -1,0 +1,177 @@
+/**
+ * Runs the fault matrix through the real app offline: one app (guest model) over a scenario with one broken VM
+ * per case, each case's fault set up before its alert, every alert sent, then the durable host driven until
+ * nothing is left to do or the virtual horizon is reached. Then every case is judged (checks.ts).
+ */
+import type { RunReport } from "../../src/domain/run";
+import { REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY, type SlotsState } from "../../src/entities/remediation-slots";
+import type { LocalDurableHost } from "../durable/host";
+import { startOfflineApp, type OfflineApp } from "../offline/offline-app";
+import { resolveScenario } from "../offline/scenario-file";
+import { judgeCase, type CaseResult } from "./checks";
+import { FaultInjector } from "./injector";
+import { buildMatrix, matrixCases, type Cell, type FaultCase } from "./matrix";
+
+export const SUBSCRIPTION = "6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10";
+export const RESOURCE_GROUP = "rg-rdsh";
+
+/** App settings of the matrix: cases must not wait on each other (slots) or trip guards meant for fleets. */
+export const MATRIX_SETTINGS: Record<string, string> = {
+  POLL_INTERVAL_SECONDS: "15",
+  OPERATION_TIMEOUT_MINUTES: "10",
+  MAX_CONCURRENT_REMEDIATIONS: "1000",
+  BREAKER_THRESHOLD: "10000",
+};
+
+/** Every run must end within this much virtual time: the operation timeout plus a margin for retries. */
+export const RUN_BOUND_MS = (Number(MATRIX_SETTINGS.OPERATION_TIMEOUT_MINUTES) + 20) * 60_000;
+
+export interface MatrixOptions {
+  /** Virtual time the host may run for before hung runs are declared (default 48 h). */
+  horizonHours?: number;
+  /** Only these case IDs (plus nothing else); default every case. */
+  only?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export interface MatrixResult {
+  cells: Cell[];
+  results: CaseResult[];
+  /** Virtual time from the first alert until the host was idle (or hit the horizon). */
+  virtualMs: number;
+  stoppedBy: "idle" | "horizon";
+  wallMs: number;
+  ok: boolean;
+}
+
+export const vmIdOf = (name: string) =>
+  `/subscriptions/${SUBSCRIPTION}/resourcegroups/${RESOURCE_GROUP}/providers/microsoft.compute/virtualmachines/${name}`;
+
+export async function runFaultMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
+  const wallStart = Date.now();
+  const log = options.log ?? (() => undefined);
+  const cells = buildMatrix();
+  const cases = matrixCases(cells).filter((c) => !options.only || options.only.includes(c.id));
+  const app = await startOfflineApp({ scenario: scenarioOf(cases), guest: "model", settings: { ALLOWED_SCOPES: `/subscriptions/${SUBSCRIPTION}`, ...MATRIX_SETTINGS } });
+  try {
+    const injector = new FaultInjector(app.sim, cases.map((faultCase) => ({ faultCase, vmId: vmIdOf(faultCase.id) })));
+    const runIds = new Map<string, string>();
+    const firstAlert = app.host.clock.nowMs();
+    for (const faultCase of cases) {
+      injector.beforeAlert(faultCase.id);
+      runIds.set(faultCase.id, await alert(app, faultCase.id));
+    }
+    log(`${cases.length} runs started`);
+    const horizon = firstAlert + (options.horizonHours ?? 48) * 3_600_000;
+    const stoppedBy = await drive(app.host, injector, horizon);
+    const virtualMs = app.host.clock.nowMs() - firstAlert;
+    log(`host ${stoppedBy} after ${Math.round(virtualMs / 1000)} s of virtual time`);
+
+    const slots = app.host.readEntityState<SlotsState>(REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY);
+    const slotHolders = Object.keys(slots.entityState?.holders ?? {});
+    const own = injector.ownRequests();
+    const entries = app.sim.requestLog.entries().filter((e) => !own.has(e.seq));
+    const results: CaseResult[] = [];
+    for (const faultCase of cases) {
+      const runId = runIds.get(faultCase.id)!;
+      const vmId = vmIdOf(faultCase.id);
+      const status = app.host.getStatus(runId);
+      const injected = injector.outcome(faultCase.id);
+      results.push(
+        judgeCase(
+          faultCase,
+          runId,
+          {
+            runtimeStatus: status?.runtimeStatus,
+            report: (status?.output ?? undefined) as RunReport | undefined,
+            requests: entries.filter((e) => e.vmId === vmId),
+            slotHolders,
+            ledgerRunIds: await ledgerRunIds(app, vmId),
+            injectionError: injected.error,
+            injectionsPending: injected.pending,
+          },
+          RUN_BOUND_MS,
+        ),
+      );
+    }
+    return { cells, results, virtualMs, stoppedBy, wallMs: Date.now() - wallStart, ok: results.every((r) => r.ok) };
+  } finally {
+    await app.stop();
+  }
+}
+
+/**
+ * Runs the host one timer instant at a time, so that injections waiting for a request are applied while every
+ * run waits on a durable timer (deterministically before the next request of that run).
+ */
+async function drive(host: LocalDurableHost, injector: FaultInjector, horizonMs: number): Promise<"idle" | "horizon"> {
+  let until = host.clock.now();
+  for (;;) {
+    await host.runUntilIdle({ until });
+    await injector.onIdle();
+    const next = host.hub.nextTimerDueMs();
+    if (next === undefined) return "idle";
+    if (next > horizonMs) {
+      await host.runUntilIdle({ until: new Date(horizonMs) });
+      return "horizon";
+    }
+    until = new Date(next);
+  }
+}
+
+async function alert(app: OfflineApp, vmName: string): Promise<string> {
+  const answer = await app.post("alerts", alertFor(vmIdOf(vmName)));
+  const run = (answer.json as { runs?: Array<{ runId: string; state: string }> }).runs?.[0];
+  if (answer.status !== 202 || !run || run.state !== "started") throw new Error(`the alert for ${vmName} started no run: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return run.runId;
+}
+
+async function ledgerRunIds(app: OfflineApp, vmId: string): Promise<string[]> {
+  const answer = await app.get(`remediations?vm=${encodeURIComponent(vmId)}`);
+  if (answer.status !== 200) return [];
+  return ((answer.json as { runs?: Array<{ runId: string }> }).runs ?? []).map((r) => r.runId);
+}
+
+function scenarioOf(cases: readonly FaultCase[]) {
+  return resolveScenario(
+    {
+      vms: cases.map((c) => ({
+        subscriptionId: SUBSCRIPTION,
+        resourceGroup: RESOURCE_GROUP,
+        name: c.id,
+        location: "westeurope",
+        powerState: c.vm.powerState,
+        agentReady: c.vm.agentReady,
+        osDisk: { name: `${c.id}-os`, managed: true },
+        guestPreset: "demo-broken",
+      })),
+    },
+    new Date(),
+  );
+}
+
+/** An Azure Monitor log alert (common alert schema) that names one VM. */
+function alertFor(vmId: string): unknown {
+  return {
+    schemaId: "azureMonitorCommonAlertSchema",
+    data: {
+      essentials: {
+        alertId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.AlertsManagement/alerts/${vmId.split("/").pop()}`,
+        alertRule: "rd-licensing-events",
+        severity: "Sev2",
+        signalType: "Log",
+        monitorCondition: "Fired",
+        monitoringService: "Log Alerts V2",
+        alertTargetIDs: [`/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-monitor/providers/microsoft.operationalinsights/workspaces/law`],
+        configurationItems: [],
+        firedDateTime: new Date().toISOString(),
+        essentialsVersion: "1.0",
+        alertContextVersion: "1.0",
+      },
+      alertContext: {
+        conditionType: "LogQueryCriteria",
+        condition: { windowSize: "PT15M", allOf: [{ searchQuery: "Event", dimensions: [{ name: "_ResourceId", value: vmId }] }] },
+      },
+    },
+  };
+}
