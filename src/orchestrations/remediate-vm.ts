@@ -252,7 +252,11 @@ function* remediate(
 
   // 8. Apply the steps in order; a restart step restarts and waits for the agent.
   for (const [index, step] of plan.steps.entries()) {
-    if (cancel.isCompleted) return new RunEnd("canceled", `canceled before step ${index + 1} (${step.kind})`);
+    if (cancel.isCompleted) {
+      const end = new RunEnd("canceled", `canceled before step ${index + 1} (${step.kind})`);
+      if (index > 0) noteRestoreHint(report);
+      return end;
+    }
     status(`step ${index + 1}/${plan.steps.length}: ${step.kind}`, { planned: plan.steps });
     const startedAt = now();
     if (step.kind === "restart") {
@@ -292,12 +296,16 @@ function* remediate(
 
 /** A failure after something changed: say how to get back to where the run started. */
 function failedAfterChange(report: RunReport, reason: string): RunEnd {
+  noteRestoreHint(report);
+  return new RunEnd("failed", reason);
+}
+
+function noteRestoreHint(report: RunReport): void {
   if (report.snapshotId) {
     report.restoreHint =
       `restore the OS disk from snapshot ${report.snapshotId}: create a managed disk from it, deallocate the VM, ` +
       "swap the OS disk (az vm update --os-disk <disk>), start the VM";
   }
-  return new RunEnd("failed", reason);
 }
 
 function notification(report: RunReport, reason: NotificationReason): RunNotification {
