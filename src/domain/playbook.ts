@@ -128,9 +128,13 @@ export const SCRIPT_NAMES = [
   "set-license-servers",
   "remove-rdsh-role",
   "remove-licensing-role",
+  "restore-licensing",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
-/** The scripts that change the VM: one per PlanStep kind except restart. */
+/**
+ * The scripts that change the VM and report a StepOutput: one per PlanStep kind except restart, plus
+ * restore-licensing, which puts the probe's licensing values back when verify fails (rollback).
+ */
 export type StepScriptName = Exclude<ScriptName, "probe" | "verify">;
 
 /** A fix step's report (printed by each step script). before/after hold the script's own values (see docs/playbook-contract.md). */

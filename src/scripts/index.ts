@@ -12,6 +12,7 @@ export const SCRIPT_PARAMETERS: { readonly [K in ScriptName]: readonly string[] 
   "set-license-servers": ["Servers"],
   "remove-rdsh-role": [],
   "remove-licensing-role": [],
+  "restore-licensing": ["LicensingMode", "LicenseServers"],
   verify: ["ExpectedMode", "ExpectedServers", "RdshExpected"],
 };
 
