@@ -19,21 +19,28 @@ const SERVER_LIST = { max: PROBE_LIMITS.serverNameLength };
 const serverList = (json: Json, key: string, where: string) =>
   readNullableStringList(json, key, where, PROBE_LIMITS.serverLists, SERVER_LIST);
 
+const readModes = (json: Json, where: string) => ({
+  licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX),
+  policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
+});
+const readServers = (json: Json, where: string) => ({
+  specifiedLicenseServers: serverList(json, "specifiedLicenseServers", where),
+  policyLicenseServers: serverList(json, "policyLicenseServers", where),
+});
+
 /** The values each step script reads before and after its change (the GPO value too, where one could override it). */
 const STATE_READERS: Record<StepScriptName, (json: Json, where: string) => Record<string, unknown>> = {
   "set-licensing-mode": (json, where) => {
     expectKeys(json, ["licensingMode", "policyLicensingMode"], where);
-    return {
-      licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX),
-      policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
-    };
+    return readModes(json, where);
   },
   "set-license-servers": (json, where) => {
     expectKeys(json, ["specifiedLicenseServers", "policyLicenseServers"], where);
-    return {
-      specifiedLicenseServers: serverList(json, "specifiedLicenseServers", where),
-      policyLicenseServers: serverList(json, "policyLicenseServers", where),
-    };
+    return readServers(json, where);
+  },
+  "restore-licensing": (json, where) => {
+    expectKeys(json, ["licensingMode", "policyLicensingMode", "specifiedLicenseServers", "policyLicenseServers"], where);
+    return { ...readModes(json, where), ...readServers(json, where) };
   },
   "remove-rdsh-role": (json, where) => {
     expectKeys(json, ["rdshFeature", "rdshInstallState"], where);
