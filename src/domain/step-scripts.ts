@@ -96,3 +96,63 @@ export function verifyScriptCall(steps: readonly PlanStep[], policy: Pick<Playbo
   }
   return { script: "verify", parameters: { ExpectedMode: mode, ExpectedServers: servers, RdshExpected: rdsh } };
 }
+
+/** A restore-licensing parameter that deletes the value. Never a lone server name: restoreScriptCall refuses one. */
+export const RESTORE_ABSENT = "absent";
+
+/** The highest LicensingMode restore-licensing puts back (0-6; 5 = not configured). */
+export const MAX_RESTORE_MODE = 6;
+
+/** The licensing values a probe read before the repair; null = the value was absent. */
+export interface LicensingBefore {
+  licensingMode: number | null;
+  licenseServers: string[] | null;
+}
+
+function restoreModeParameter(mode: unknown): string {
+  if (mode === null) return RESTORE_ABSENT;
+  if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > MAX_RESTORE_MODE) {
+    invalid("invalid-licensing-mode", `A licensing mode to restore must be null or an integer from 0 to ${MAX_RESTORE_MODE}, not ${printable(String(mode), 20)}.`);
+  }
+  return String(mode);
+}
+
+/** Validated and kept exactly as given (spelling, order, repeats): the value was that list. */
+function restoreServersParameter(servers: unknown): string {
+  if (servers === null) return RESTORE_ABSENT;
+  if (!Array.isArray(servers) || servers.length === 0) {
+    invalid("invalid-server-count", "License servers to restore must be null (absent) or a list of at least one server.");
+  }
+  if (servers.length > MAX_LICENSE_SERVERS) {
+    invalid("invalid-server-count", `${servers.length} license servers to restore; at most ${MAX_LICENSE_SERVERS} are allowed.`);
+  }
+  for (const server of servers as unknown[]) {
+    if (typeof server !== "string") invalid("invalid-license-server", `${printable(String(server))} is not a host name or IP address: it is not a string.`);
+    const problem = licenseServerNameProblem(server);
+    if (problem !== undefined) invalid("invalid-license-server", `${printable(server)} is not a host name or IP address: ${problem}.`);
+  }
+  const joined = (servers as string[]).join(",");
+  if (joined === RESTORE_ABSENT) {
+    invalid("invalid-license-server", `A lone license server named "${RESTORE_ABSENT}" cannot be restored: the script reads that as "delete the value".`);
+  }
+  return joined;
+}
+
+/**
+ * The rollback script: puts LicensingMode and SpecifiedLicenseServers back to the probe's values (null deletes
+ * the value). Throws InputError invalid-restore, invalid-licensing-mode, invalid-server-count or
+ * invalid-license-server.
+ */
+export function restoreScriptCall(before: LicensingBefore): ScriptCall {
+  if (typeof before !== "object" || before === null || Array.isArray(before)) {
+    invalid("invalid-restore", "The values to restore must be an object {licensingMode, licenseServers}.");
+  }
+  const values = before as { licensingMode?: unknown; licenseServers?: unknown };
+  return {
+    script: "restore-licensing",
+    parameters: {
+      LicensingMode: restoreModeParameter(values.licensingMode),
+      LicenseServers: restoreServersParameter(values.licenseServers),
+    },
+  };
+}
