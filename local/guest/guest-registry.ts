@@ -33,6 +33,15 @@ export function setRegValue(state: GuestState, key: string, name: string, value:
   values[findName(values, name) ?? name] = value;
 }
 
+/** Deletes a value as `reg delete <key> /v <name> /f` does: the key stays, even when it is left empty. */
+export function deleteRegValue(state: GuestState, key: string, name: string): void {
+  const storedKey = findName(state.registry, key);
+  if (storedKey === undefined) return;
+  const values = state.registry[storedKey] ?? {};
+  const storedName = findName(values, name);
+  if (storedName !== undefined) delete values[storedName];
+}
+
 /** A REG_DWORD as the scripts report it (unsigned), null when absent. */
 export function readDword(state: GuestState, key: string, name: string): number | null {
   const v = getRegValue(state, key, name);

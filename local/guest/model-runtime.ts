@@ -2,6 +2,7 @@ import { scriptNameOf } from "../../src/scripts";
 import type { GuestRuntime, GuestState } from "./guest-state";
 import { cloneState } from "./guest-registry";
 import { modelProbe } from "./model/probe";
+import { modelRestoreLicensing } from "./model/restore";
 import { ModelScriptError, safeText } from "./model/script-helpers";
 import { modelRemoveLicensingRole, modelRemoveRdshRole, modelSetLicenseServers, modelSetLicensingMode } from "./model/steps";
 import { modelVerify } from "./model/verify";
@@ -32,6 +33,8 @@ export function createModelRuntime(): GuestRuntime {
               return modelRemoveRdshRole(next);
             case "remove-licensing-role":
               return modelRemoveLicensingRole(next);
+            case "restore-licensing":
+              return modelRestoreLicensing(next, parameters);
             case "verify":
               return modelVerify(next, parameters);
           }
