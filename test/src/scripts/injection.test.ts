@@ -1,11 +1,13 @@
 import { expect, it } from "vitest";
 import { KEYS } from "../../../local/guest/guest-registry";
+import { isValidLicenseServerName } from "../../../src/domain/license-server-name";
 import { loadPreset } from "../../../local/guest/presets";
 import type { ProbeResult } from "../../../src/domain/playbook";
 import { parseProbeOutput } from "../../../src/domain/probe-output";
 import { ScriptFailedError } from "../../../src/domain/script-output";
 import type { ScriptName } from "../../../src/scripts";
 import { describeWithPwsh, runScript } from "../../local/guest/pwsh-kit";
+import { INJECTION_CORPUS } from "../../fixtures/injection-corpus";
 
 /** Server-list values a caller must never get through: each is refused by the script itself. */
 const HOSTILE_SERVERS: Array<[string, string]> = [
@@ -89,6 +91,48 @@ describeWithPwsh("hostile parameters are refused inside the scripts", () => {
   it("accepts what the contract allows: a host binding 'a,b' as an array joins it with a space", async () => {
     const run = await runScript("demo-broken", "set-license-servers", { Servers: "ls01.contoso.com ls02.contoso.com" });
     expect(run.json).toMatchObject({ changed: true, after: { specifiedLicenseServers: ["ls01.contoso.com", "ls02.contoso.com"] } });
+  });
+});
+
+/** Corpus entries that a list parameter splits (on commas and spaces) into valid names: the contract accepts them. */
+const splitIntoNames = (value: string) => {
+  const parts = value.split(/[, ]+/).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.every(isValidLicenseServerName);
+};
+const CORPUS_REFUSED = INJECTION_CORPUS.filter((e) => !splitIntoNames(e.value));
+const CORPUS_NON_BLANK = CORPUS_REFUSED.filter((e) => !e.blank);
+
+/** Hostile LicensingMode values besides the corpus: only 'absent' and the ASCII digits 0-6 may pass. */
+const HOSTILE_RESTORE_MODES = [
+  "7", "-1", "+4", "04", " 4", "4 ", "4\n", "4.0", "0x4", "1e0", "4,5", "4294967295",
+  "\uff14", "\u0664", "Absent", "ABSENT", " absent", "absent ", "absent\n", "absent;whoami", "null",
+];
+
+describeWithPwsh("restore-licensing refuses the injection corpus inside the script", () => {
+  it("the corpus entries it does not refuse are exactly those a list parameter splits into valid names", () => {
+    expect(INJECTION_CORPUS.filter((e) => splitIntoNames(e.value)).map((e) => e.label)).toEqual(["space inside"]);
+  });
+
+  // The other parameter is a valid one that would change the guest: a check made too late would show in the state.
+  it.each(CORPUS_REFUSED.map((e) => [e.label, e.value]))("LicenseServers: %s", async (_label, value) => {
+    await expectRefused("restore-licensing", { LicensingMode: "absent", LicenseServers: value });
+  });
+
+  it.each(CORPUS_NON_BLANK.map((e) => [e.label, e.value]))("LicenseServers after a valid server: %s", async (_label, value) => {
+    await expectRefused("restore-licensing", { LicensingMode: "2", LicenseServers: `ls01.contoso.com,${value}` });
+  });
+
+  it.each([...INJECTION_CORPUS.map((e) => [e.label, e.value]), ...HOSTILE_RESTORE_MODES.map((m) => [JSON.stringify(m), m])])(
+    "LicensingMode: %s",
+    async (_label, value) => {
+      await expectRefused("restore-licensing", { LicensingMode: value as string, LicenseServers: "absent" });
+    },
+  );
+
+  it("eleven servers are refused; a lone 'Absent' in other letter case is a server name", async () => {
+    await expectRefused("restore-licensing", { LicensingMode: "4", LicenseServers: Array.from({ length: 11 }, (_, i) => `ls${i}`).join(",") });
+    const run = await runScript("healthy", "restore-licensing", { LicensingMode: "4", LicenseServers: "Absent" });
+    expect(run.json).toMatchObject({ changed: true, after: { specifiedLicenseServers: ["Absent"] } });
   });
 });
 
