@@ -5,6 +5,7 @@ import { PRESET_NAMES, PRESET_NOW, loadPreset, type PresetName } from "../../../
 import { parseProbeOutput } from "../../../src/domain/probe-output";
 import { ScriptFailedError } from "../../../src/domain/script-output";
 import { isStepScriptName, parseStepOutput } from "../../../src/domain/step-output";
+import { restoreScriptCall } from "../../../src/domain/step-scripts";
 import { parseVerifyOutput } from "../../../src/domain/verify-output";
 import { loadScript, type ScriptName } from "../../../src/scripts";
 import { describeWithPwsh, pwsh } from "./pwsh-kit";
@@ -20,6 +21,8 @@ const RUNS: Array<{ script: ScriptName; parameters: Record<string, string> }> = 
   { script: "remove-rdsh-role", parameters: {} },
   { script: "remove-licensing-role", parameters: {} },
   { script: "verify", parameters: { ExpectedMode: "4", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" } },
+  { script: "restore-licensing", parameters: { LicensingMode: "absent", LicenseServers: "absent" } },
+  { script: "restore-licensing", parameters: { LicensingMode: "5", LicenseServers: "LS01.contoso.com,10.0.1.5 ls01.contoso.com." } },
 ];
 
 async function both(state: GuestState, script: ScriptName, parameters: Record<string, string>, now: Date) {
@@ -83,6 +86,35 @@ describeWithPwsh("model runtime = pwsh (same stdout, stderr and resulting state)
     expect(JSON.parse(real.stdout)).toMatchObject({ ok: true });
   });
 
+  it.each(["demo-broken", "gpo-both", "role-pending-restart"] as const)(
+    "agrees along a rollback on %s: probe, steps, reboot, restore of the probe's values, reboot, probe",
+    async (preset) => {
+      let state = loadPreset(preset);
+      const first = await both(state, "probe", { LicenseServers: "ls01.contoso.com" }, later(0));
+      expectSame(first.real, first.fake);
+      const probe = parseProbeOutput(first.real.stdout, first.real.stderr);
+      const restore = restoreScriptCall({ licensingMode: probe.licensingMode, licenseServers: probe.specifiedLicenseServers });
+      const steps: Array<[ScriptName, Record<string, string>]> = [
+        ["set-licensing-mode", { Mode: "2" }],
+        ["set-license-servers", { Servers: "ls02.contoso.com" }],
+      ];
+      for (const [i, [script, parameters]] of steps.entries()) {
+        const { real, fake } = await both(state, script, parameters, later(i + 1));
+        expectSame(real, fake);
+        state = real.state;
+      }
+      state = pwsh.reboot(state, later(3));
+      const restored = await both(state, restore.script, restore.parameters, later(4));
+      expectSame(restored.real, restored.fake);
+      expect(parseStepOutput("restore-licensing", restored.real.stdout, restored.real.stderr).changed).toBe(true);
+      state = pwsh.reboot(restored.real.state, later(5));
+      const last = await both(state, "probe", { LicenseServers: "ls01.contoso.com" }, later(6));
+      expectSame(last.real, last.fake);
+      const again = parseProbeOutput(last.real.stdout, last.real.stderr);
+      expect([again.licensingMode, again.specifiedLicenseServers]).toEqual([probe.licensingMode, probe.specifiedLicenseServers]);
+    },
+  );
+
   it.each([
     ["probe", { LicenseServers: "ls01.contoso.com;whoami" }],
     ["set-licensing-mode", { Mode: "6" }],
@@ -91,6 +123,11 @@ describeWithPwsh("model runtime = pwsh (same stdout, stderr and resulting state)
     ["verify", { ExpectedMode: "5" }],
     ["verify", { RdshExpected: "true" }],
     ["verify", { ExpectedServers: "ls01.contoso.com,$(whoami)" }],
+    ["restore-licensing", { LicensingMode: "7", LicenseServers: "absent" }],
+    ["restore-licensing", { LicensingMode: "", LicenseServers: "absent" }],
+    ["restore-licensing", { LicensingMode: "absent", LicenseServers: "" }],
+    ["restore-licensing", { LicensingMode: "absent", LicenseServers: "a,b,c,d,e,f,g,h,i,j,k" }],
+    ["restore-licensing", { LicensingMode: "4", LicenseServers: "ls01.contoso.com,$(whoami)" }],
   ] as const)("agrees on refused parameters: %s %j", async (script, parameters) => {
     const { real, fake } = await both(loadPreset("healthy"), script, parameters, PRESET_NOW);
     expect(JSON.parse(real.stdout)).toMatchObject({ error: { code: "invalid-parameter" } });

@@ -48,6 +48,18 @@ describeWithPwsh("pwsh runtime (one process per run) and the shim", () => {
     expect(Object.keys(result.state.registry).filter((k) => k.toLowerCase() === KEYS.licenseServers.toLowerCase())).toHaveLength(1);
   });
 
+  it("reg delete /v: refuses without /f, deletes the value with it (the key stays), fails on a missing value", async () => {
+    const key = "'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core'";
+    const result = await run([
+      `reg delete ${key} /v LicensingMode | Out-Null; Write-Output "a=$LASTEXITCODE"`,
+      `reg delete ${key} /v licensingmode /f | Out-Null; Write-Output "b=$LASTEXITCODE"`,
+      `reg delete ${key} /v LicensingMode /f | Out-Null; Write-Output "c=$LASTEXITCODE"`,
+    ].join("\n"));
+    expect(result.stdout.trim().split(/\r?\n/)).toEqual(["a=1", "b=0", "c=1"]);
+    expect(getRegValue(result.state, KEYS.licensingCore, "LicensingMode")).toBeUndefined();
+    expect(result.state.registry[KEYS.licensingCore]).toEqual({});
+  });
+
   it("dism refuses /Quiet without /NoRestart and unknown features; 3010 and UninstallPending otherwise", async () => {
     const result = await run([
       "dism /Online /Disable-Feature /FeatureName:Remote-Desktop-Services /Quiet | Out-Null; Write-Output \"a=$LASTEXITCODE\"",
