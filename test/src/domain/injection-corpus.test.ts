@@ -13,7 +13,7 @@ import { parseDecisionBody, parseManualRunRequest } from "../../../src/domain/ma
 import { planRemediation } from "../../../src/domain/plan";
 import type { PlanStep } from "../../../src/domain/playbook";
 import { isRunId, parseVmId } from "../../../src/domain/resource-id";
-import { probeScriptCall, stepScriptCall, verifyScriptCall } from "../../../src/domain/step-scripts";
+import { probeScriptCall, restoreScriptCall, stepScriptCall, verifyScriptCall } from "../../../src/domain/step-scripts";
 import { ConfigError, InputError, ScriptOutputError } from "../../../src/errors";
 import {
   ACCEPTED_LICENSE_SERVERS,
@@ -148,6 +148,20 @@ describe("(b) plan steps and policies: the one script-parameter mapping refuses 
         inputErrorProblem(() => verifyScriptCall([], { licensingMode: mode as 4, licenseServers: ["ls01.contoso.com"] }), "invalid-licensing-mode"),
       ].filter((p) => p !== undefined);
       return problems.length > 0 ? [`${shown(String(mode))}: ${problems.join("; ")}`] : [];
+    });
+    expect(holes, holes.join("\n")).toEqual([]);
+  });
+
+  it("restore-licensing with a hostile before-value: a server (alone or after a valid one) or a mode", () => {
+    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: 4, licenseServers: [e.value] }), SERVER_CODE));
+    expectAllRefused(INJECTION_CORPUS, (e) =>
+      inputErrorProblem(() => restoreScriptCall({ licensingMode: null, licenseServers: ["ls01.contoso.com", e.value] }), SERVER_CODE),
+    );
+    // 0 and 5 are modes a VM may have had (restore takes 0-6) and null is "absent"; every other hostile mode is refused.
+    const modes = [...HOSTILE_MODES.filter((m) => m !== 0 && m !== 5 && m !== null), 7, 4294967295, ...INJECTION_CORPUS.map((e) => e.value)];
+    const holes = modes.flatMap((mode) => {
+      const problem = inputErrorProblem(() => restoreScriptCall({ licensingMode: mode as number, licenseServers: null }), "invalid-licensing-mode");
+      return problem === undefined ? [] : [`${shown(String(mode))}: ${problem}`];
     });
     expect(holes, holes.join("\n")).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseStepOutput } from "../../../src/domain/step-output";
+import { ScriptFailedError } from "../../../src/domain/script-output";
+import { isStepScriptName, parseStepOutput } from "../../../src/domain/step-output";
 import type { StepScriptName } from "../../../src/domain/playbook";
 import { codeOf } from "./probe-builder";
 
@@ -15,6 +16,16 @@ const cases: Array<[StepScriptName, Record<string, unknown>, Record<string, unkn
   ],
   ["remove-rdsh-role", { rdshFeature: "Installed", rdshInstallState: 1 }, { rdshFeature: "UninstallPending", rdshInstallState: 1 }],
   ["remove-licensing-role", { licensingRoleFeature: "Installed" }, { licensingRoleFeature: "Available" }],
+  [
+    "restore-licensing",
+    { licensingMode: 4, policyLicensingMode: null, specifiedLicenseServers: ["rdls01.contoso.com"], policyLicenseServers: null },
+    { licensingMode: null, policyLicensingMode: null, specifiedLicenseServers: null, policyLicenseServers: null },
+  ],
+  [
+    "restore-licensing",
+    { licensingMode: 2, policyLicensingMode: 2, specifiedLicenseServers: [], policyLicenseServers: ["gpo.contoso.com"] },
+    { licensingMode: 5, policyLicensingMode: 2, specifiedLicenseServers: ["LS01.contoso.com", "LS01.contoso.com"], policyLicenseServers: ["gpo.contoso.com"] },
+  ],
 ];
 
 describe("parseStepOutput", () => {
@@ -48,9 +59,31 @@ describe("parseStepOutput", () => {
     expect(codeOf(() => parseStepOutput("set-licensing-mode", out("set-licensing-mode", fields), ""))).toBe(code);
   });
 
+  const restoreState = { licensingMode: 4, policyLicensingMode: null, specifiedLicenseServers: null, policyLicenseServers: null };
+  const restoreOk = { changed: true, restartNeeded: true, before: restoreState, after: { ...restoreState, licensingMode: 5 } };
+  const badRestore: Array<[string, Record<string, unknown>]> = [
+    ["only the mode keys (set-licensing-mode's state)", { ...restoreOk, after: { licensingMode: 5, policyLicensingMode: null } }],
+    ["only the server keys (set-license-servers' state)", { ...restoreOk, before: { specifiedLicenseServers: null, policyLicenseServers: null } }],
+    ["an extra key", { ...restoreOk, after: { ...restoreOk.after, legacyPathLicenseServers: null } }],
+    ["servers as a string", { ...restoreOk, after: { ...restoreOk.after, specifiedLicenseServers: "ls01" } }],
+    ["a negative mode", { ...restoreOk, after: { ...restoreOk.after, licensingMode: -1 } }],
+    ["changed but equal values", { ...restoreOk, after: restoreState }],
+    ["unchanged but different values", { ...restoreOk, changed: false }],
+  ];
+  it.each(badRestore)("restore-licensing: rejects %s", (_name, fields) => {
+    expect(codeOf(() => parseStepOutput("restore-licensing", out("restore-licensing", fields), ""))).toBe("output-invalid");
+  });
+
+  it("restore-licensing: the script's own error line is a ScriptFailedError", () => {
+    const line = JSON.stringify({ rdpMedic: "restore-licensing", v: 1, error: { code: "invalid-parameter", message: "LicensingMode must be 'absent' or an integer from 0 to 6." } });
+    expect(() => parseStepOutput("restore-licensing", line, "")).toThrow(ScriptFailedError);
+  });
+
   it("rejects output of a different step script, stderr, and a non-step script name", () => {
+    expect(codeOf(() => parseStepOutput("restore-licensing", out("set-licensing-mode", ok), ""))).toBe("output-wrong-script");
     expect(codeOf(() => parseStepOutput("set-license-servers", out("set-licensing-mode", ok), ""))).toBe("output-wrong-script");
     expect(codeOf(() => parseStepOutput("remove-rdsh-role", "", "dism failed: 0x800f0922"))).toBe("script-stderr");
     expect(codeOf(() => parseStepOutput("probe" as StepScriptName, out("probe", ok), ""))).toBe("invalid-script");
+    expect(isStepScriptName("restore-licensing")).toBe(true);
   });
 });
