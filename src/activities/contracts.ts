@@ -1,5 +1,6 @@
 import type { OperationRef } from "../domain/operation";
 import type { Cause, Plan, PlanStep, ProbeResult, StepOutput, VerifyOutput } from "../domain/playbook";
+import type { LicensingBefore } from "../domain/step-scripts";
 import type { VmStatus } from "../domain/vm-status";
 
 /** Activity names: the orchestrator calls these, src/functions/activities.ts registers them. */
@@ -31,7 +32,8 @@ export type StartSnapshotResult = { ok: true; operation: OperationRef; snapshotI
 export type ScriptAction =
   | { kind: "probe" }
   | { kind: "step"; step: Exclude<PlanStep, { kind: "restart" }> }
-  | { kind: "verify"; plan: PlanStep[] };
+  | { kind: "verify"; plan: PlanStep[] }
+  | { kind: "restore"; before: LicensingBefore };
 
 export interface StartScriptInput {
   vmId: string;

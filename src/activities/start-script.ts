@@ -1,6 +1,6 @@
 import { startRunCommand } from "../azure/vm-operations";
 import { parseVmId } from "../domain/resource-id";
-import { probeScriptCall, stepScriptCall, verifyScriptCall, type ScriptCall } from "../domain/step-scripts";
+import { probeScriptCall, restoreScriptCall, stepScriptCall, verifyScriptCall, type ScriptCall } from "../domain/step-scripts";
 import { InputError } from "../errors";
 import type { ScriptAction, StartedOperation, StartScriptInput } from "./contracts";
 import type { ActivityDeps } from "./deps";
@@ -40,5 +40,7 @@ function scriptCallFor(action: ScriptAction, deps: ActivityDeps): ScriptCall {
       return stepScriptCall(action.step);
     case "verify":
       return verifyScriptCall(action.plan, deps.config.policy);
+    case "restore":
+      return restoreScriptCall(action.before);
   }
 }

@@ -131,11 +131,33 @@ function* remediate(
   }
 
   /**
-   * A failure after something changed: put the VM back. The OS disk is restored from the run's snapshot when
-   * RESTORE_OS_DISK_ON_FAILURE allows it; otherwise the report says how to restore it by hand.
+   * A failure after something changed: put the VM back. Registry changes are undone by writing the probe's
+   * before-values back and restarting; what that cannot undo (a removed role, a failed rollback) is undone by
+   * restoring the OS disk from the run's snapshot when RESTORE_OS_DISK_ON_FAILURE allows it. Otherwise the report
+   * says how to restore it by hand.
    */
-  function* recover(reason: string): Step<RunEnd> {
+  function* recover(reason: string, probe: ProbeResult): Step<RunEnd> {
     if (!report.snapshotId || !pre.ok) return failedAfterChange(report, reason);
+    const changed = report.steps.filter((s) => s.status === "done" || s.status === "failed").map((s) => s.step.kind);
+    const registryOnly = changed.every((k) => k === "set-licensing-mode" || k === "set-license-servers" || k === "restart");
+    let rollbackProblem = "";
+    if (registryOnly && changed.some((k) => k !== "restart")) {
+      status("rollback: registry");
+      const restored: FinishedOperation = yield* runScript({
+        kind: "restore",
+        before: { licensingMode: probe.licensingMode, licenseServers: probe.specifiedLicenseServers },
+      });
+      if (restored.status === "succeeded") {
+        const restart = yield* restartAndWait(context, input.vmId, settings, () => status("rollback: agent-wait"));
+        if (restart.ok) {
+          noteRestoreHint(report);
+          return new RunEnd("failed-rolled-back", `${reason}; the registry values were put back and the VM restarted`);
+        }
+        rollbackProblem = `; the restart after the rollback failed: ${restart.error}`;
+      } else {
+        rollbackProblem = `; putting the registry values back failed (${restored.code}): ${restored.message}`;
+      }
+    }
     if (settings.restoreOsDiskOnFailure && pre.vm.osDisk.managedDiskId) {
       const restored: OsDiskRestoreOutcome = yield* restoreOsDisk(
         context,
@@ -151,11 +173,11 @@ function* remediate(
       );
       if (restored.ok) {
         report.restoreHint = `the OS disk was restored from ${report.snapshotId} as ${restored.diskId}; the replaced disk is kept, detached`;
-        return new RunEnd("failed-rolled-back", `${reason}; the OS disk was restored from the snapshot`);
+        return new RunEnd("failed-rolled-back", `${reason}${rollbackProblem}; the OS disk was restored from the snapshot`);
       }
-      return failedAfterChange(report, `${reason}; restoring the OS disk failed at ${restored.step}: ${restored.error}`);
+      return failedAfterChange(report, `${reason}${rollbackProblem}; restoring the OS disk failed at ${restored.step}: ${restored.error}`);
     }
-    return failedAfterChange(report, reason);
+    return failedAfterChange(report, `${reason}${rollbackProblem}`);
   }
 
   // 1. Preflight: in scope, exists, running, agent Ready, managed OS disk.
@@ -262,14 +284,14 @@ function* remediate(
     if (step.kind === "restart") {
       const restart = yield* restartAndWait(context, input.vmId, settings, () => status("agent-wait"));
       report.steps.push(stepRecord(step, startedAt, now(), undefined, restart.ok ? undefined : restart.error));
-      if (!restart.ok) return yield* recover(`restart failed: ${restart.error}`);
+      if (!restart.ok) return yield* recover(`restart failed: ${restart.error}`, probe);
       continue;
     }
     const result: FinishedOperation = yield* runScript({ kind: "step", step });
     if (result.status !== "succeeded" || result.output?.script !== "step") {
       const error = result.status === "failed" ? `${result.code}: ${result.message}` : "the step printed no result";
       report.steps.push(stepRecord(step, startedAt, now(), undefined, error));
-      return yield* recover(`step ${step.kind} failed: ${error}`);
+      return yield* recover(`step ${step.kind} failed: ${error}`, probe);
     }
     report.steps.push(stepRecord(step, startedAt, now(), result.output.step));
   }
@@ -278,18 +300,18 @@ function* remediate(
   status("verify");
   const verified: FinishedOperation = yield* runScript({ kind: "verify", plan: plan.steps });
   if (verified.status !== "succeeded" || verified.output?.script !== "verify") {
-    return yield* recover(verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result");
+    return yield* recover(verified.status === "failed" ? `verify failed (${verified.code}): ${verified.message}` : "verify printed no result", probe);
   }
   const verify: VerifyOutput = verified.output.verify;
   report.verify = verify;
   if (!verify.ok) {
     const failed = verify.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
-    return yield* recover(`verification failed after the fix: ${failed.join("; ")}`);
+    return yield* recover(`verification failed after the fix: ${failed.join("; ")}`, probe);
   }
   const rdp: AppRdpCheck = yield context.df.callActivity(GUARD_ACTIVITIES.probeRdp, { tags: pre.vm.tags, computerName: pre.vm.computerName });
   if (rdp.checked) {
     report.appRdpCheck = { target: rdp.target, ok: rdp.ok, detail: rdp.detail };
-    if (!rdp.ok) return yield* recover(`the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`);
+    if (!rdp.ok) return yield* recover(`the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`, probe);
   }
   return new RunEnd("remediated", `${plan.steps.length} step(s) applied and verified${rdp.checked ? ", RDP answers" : ""}`);
 }

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/domain/run";
-import { readDword } from "../../local/guest/guest-registry";
+import { featureState, readDword } from "../../local/guest/guest-registry";
 import type { OfflineApp } from "../../local/offline/offline-app";
 import { alertFor, runIdOf, settle, startScenario, vmId } from "./harness";
 
@@ -17,10 +17,11 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  // The fix works in the guest, but RDP does not answer from the app's side: the run must undo its change.
+  // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The fix
+  // works in the guest, but RDP does not answer from the app's side: the run must put the OS disk back.
   app = await startScenario(
-    [{ name: "rdsh-undo", preset: "demo-broken", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
-    { RESTORE_OS_DISK_ON_FAILURE: "true" },
+    [{ name: "rdsh-undo", preset: "grace-over", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
+    { RESTORE_OS_DISK_ON_FAILURE: "true", NO_CALS_ACTION: "remove-rdsh-role" },
     "model",
   );
 });
@@ -33,17 +34,21 @@ describe("OS-disk restore after a failed verification (RESTORE_OS_DISK_ON_FAILUR
     const modeBefore = readDword(app.sim.getGuest(id)!, LICENSING_CORE, "LicensingMode");
 
     const runId = runIdOf(await app.post("alerts", alertFor("rdsh-undo")));
+    await settle(app);
+    expect((await app.post(`remediations/${runId}/approve`, { by: "ops" })).status).toBe(202);
     await settle(app, 4);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict, report.reason).toBe("failed-rolled-back");
-    expect(report.steps.map((s) => s.step.kind)).toEqual(["set-licensing-mode", "set-license-servers", "restart"]);
+    expect(report.reason).toContain("the OS disk was restored from the snapshot");
+    expect(report.steps.map((s) => s.step.kind)).toEqual(["remove-rdsh-role", "restart"]);
     expect(report.restoreHint).toContain(report.snapshotId!);
 
     const vmAfter = app.sim.getVm(id)!;
     expect(vmAfter.powerState).toBe("running");
     expect(vmAfter.osDiskId).not.toBe(vmBefore.osDiskId);
     expect(vmAfter.osDiskId).toMatch(/\/disks\/rdpmedic-restore-rdsh-undo-/);
-    // The guest is the snapshot's: the licensing values the fix wrote are gone.
+    // The guest is the snapshot's: the RD Session Host role is back, the licensing values as they were.
+    expect(featureState(app.sim.getGuest(id)!, "RDS-RD-Server")).toBe("Installed");
     expect(readDword(app.sim.getGuest(id)!, LICENSING_CORE, "LicensingMode")).toBe(modeBefore);
     // The replaced disk is kept.
     expect(app.sim.getDisk(vmBefore.osDiskId!)).toBeDefined();

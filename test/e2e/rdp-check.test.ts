@@ -5,7 +5,11 @@ import type { RunReport } from "../../src/domain/run";
 import type { OfflineApp } from "../../local/offline/offline-app";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 import { startXrdpServer, type XrdpServer } from "../../local/xrdp-server";
-import { alertFor, runIdOf, settle, startScenario } from "./harness";
+import { readDword, readMultiString } from "../../local/guest/guest-registry";
+import { alertFor, requestsFor, runIdOf, settle, startScenario, vmId } from "./harness";
+
+const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
+const LICENSE_SERVERS = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers";
 
 const xrdpInstalled = findTool("xrdp") !== undefined;
 
@@ -58,11 +62,20 @@ describe.runIf(xrdpInstalled)("after a fix the app negotiates RDP with the VM wh
     expect(report.appRdpCheck!.detail).toMatch(/RDP negotiation succeeded \((ssl|rdp)\)/);
   });
 
-  it("nothing listening: the run fails after the change and says how to restore from the snapshot", async () => {
+  it("nothing listening: the run puts the registry values back, restarts, and ends failed-rolled-back", async () => {
+    const id = vmId("rdsh-dark");
+    const before = app.sim.getGuest(id)!;
     const report = await run("rdsh-dark");
-    expect(report.verdict).toBe("failed");
+    expect(report.verdict, report.reason).toBe("failed-rolled-back");
     expect(report.appRdpCheck).toMatchObject({ ok: false });
     expect(report.appRdpCheck!.detail).toMatch(/^refused/);
+    expect(report.reason).toContain("the registry values were put back");
     expect(report.restoreHint).toContain(report.snapshotId!);
+    const after = app.sim.getGuest(id)!;
+    expect(readDword(after, LICENSING_CORE, "LicensingMode")).toBe(readDword(before, LICENSING_CORE, "LicensingMode"));
+    expect(readMultiString(after, LICENSE_SERVERS, "SpecifiedLicenseServers")).toEqual(readMultiString(before, LICENSE_SERVERS, "SpecifiedLicenseServers"));
+    const own = requestsFor(app.sim.requestLog.entries(), id);
+    const sequence = own.filter((e) => e.operation === "vm.runCommand" || e.operation === "vm.restart").map((e) => e.script ?? e.operation);
+    expect(sequence).toEqual(["probe", "set-licensing-mode", "set-license-servers", "vm.restart", "verify", "restore-licensing", "vm.restart"]);
   });
 });
