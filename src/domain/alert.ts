@@ -98,10 +98,14 @@ export function parseAlert(payload: unknown, options: AlertParseOptions = {}): P
   };
 
   for (const target of (targets as unknown[] | undefined) ?? []) addCandidate(target);
-  for (const dim of dimensionsOf(context)) {
-    const name = dim.name.toLowerCase();
-    if (name === "_resourceid" || name === "resourceid") addCandidate(dim.value);
-    else if (name === "computer" && isComputerName(dim.value)) computers.add(dim.value.toLowerCase());
+  for (const dims of dimensionSetsOf(context)) {
+    const ids = dims.filter((d) => /^_?resourceid$/i.test(d.name));
+    for (const dim of ids) addCandidate(dim.value);
+    // A Computer beside a resource ID in the same split is that VM's guest name: only bare ones need resolving.
+    if (ids.some((d) => tryVm(d.value))) continue;
+    for (const dim of dims) {
+      if (dim.name.toLowerCase() === "computer" && isComputerName(dim.value)) computers.add(dim.value.toLowerCase());
+    }
   }
   for (const id of legacyResultIds(context)) addCandidate(id);
   for (const item of arrayOf(essentials.configurationItems)) addCandidate(item);
@@ -109,7 +113,6 @@ export function parseAlert(payload: unknown, options: AlertParseOptions = {}): P
   if (vms.size > MAX_VMS_PER_ALERT) {
     throw new InputError("too-many-targets", `the alert names ${vms.size} VMs; at most ${MAX_VMS_PER_ALERT} are handled per alert`);
   }
-  // A Computer dimension next to a resource ID is the same VM: only bare computer names need resolving.
   const vmNames = new Set([...vms.values()].map((v) => v.name));
   const computerNames = [...computers].filter((c) => !vmNames.has(c));
 
@@ -143,17 +146,16 @@ function isComputerName(value: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9-]{0,62}(\.[A-Za-z0-9-]{1,63}){0,10}$/.test(value) && value.length <= 253;
 }
 
-function dimensionsOf(context: Json): Array<{ name: string; value: string }> {
-  const out: Array<{ name: string; value: string }> = [];
-  const push = (list: unknown) => {
-    for (const d of arrayOf(list)) {
-      if (isObject(d) && typeof d.name === "string" && typeof d.value === "string") out.push({ name: d.name, value: d.value });
-    }
-  };
+/** Each criterion's dimensions (one alert split), plus the legacy capitalised Dimensions. */
+function dimensionSetsOf(context: Json): Array<Array<{ name: string; value: string }>> {
+  const read = (list: unknown) =>
+    arrayOf(list).flatMap((d) =>
+      isObject(d) && typeof d.name === "string" && typeof d.value === "string" ? [{ name: d.name, value: d.value }] : [],
+    );
   const condition = isObject(context.condition) ? context.condition : undefined;
-  for (const criterion of arrayOf(condition?.allOf)) if (isObject(criterion)) push(criterion.dimensions);
-  push(context.Dimensions); // legacy (2018-04-16) log alerts
-  return out;
+  const sets = arrayOf(condition?.allOf).flatMap((criterion) => (isObject(criterion) ? [read(criterion.dimensions)] : []));
+  sets.push(read(context.Dimensions)); // legacy (2018-04-16) log alerts
+  return sets;
 }
 
 /** Legacy log alerts may embed search results: take _ResourceId / ResourceId columns. */
