@@ -125,7 +125,14 @@ function* remediate(
   const wait = (op: Parameters<typeof waitForOperation>[1]) =>
     waitForOperation(context, op, settings.pollIntervalSeconds, settings.operationTimeoutMinutes);
   function* runScript(action: ScriptAction): Step<FinishedOperation> {
-    const started: StartedOperation = yield context.df.callActivityWithRetry(ACTIVITY.startScript, AZURE_RETRY, { vmId: input.vmId, action });
+    let started: StartedOperation;
+    try {
+      started = yield context.df.callActivityWithRetry(ACTIVITY.startScript, AZURE_RETRY, { vmId: input.vmId, action });
+    } catch (error) {
+      // Still refused after every retry (e.g. another Run Command keeps the VM's Run Command lock): this script
+      // failed, and the run handles it like any other failure of it (a rollback included).
+      return { status: "failed", code: "retries-exhausted", message: activityFailureMessage(error) };
+    }
     if (!started.ok) return { status: "failed", code: started.code, message: started.message };
     return yield* wait(started.operation);
   }
