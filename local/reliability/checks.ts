@@ -123,7 +123,9 @@ function faultEvidence(faultCase: FaultCase, seen: CaseObservation): { ok: boole
       return { ok: failed, evidence: failed ? "the step's operation ended Failed" : "the step's operation never ended Failed" };
     }
     case "never-finishes": {
-      const polls = log.filter(ofStep);
+      // The step's first operation (a rollback may run the same kind of operation again, and that one ends).
+      const first = log.find(ofStep)?.operationId;
+      const polls = log.filter((e) => ofStep(e) && e.operationId === first);
       const ok = polls.length > 1 && polls.every((e) => e.lroStatus === "InProgress");
       return { ok, evidence: `${polls.length} poll(s), all InProgress: ${ok}` };
     }

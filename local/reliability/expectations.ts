@@ -1,7 +1,11 @@
 /**
  * The outcome a case must have, derived from what the fault means (not from what the app happens to do):
- * a transient fault is retried and the run still repairs the VM; a permanent one ends the run `failed` with a
- * reason that names the step; at preflight the run finds the VM unfit and ends `skipped` with the reason's code.
+ * - a transient fault is retried and the run still repairs the VM (`remediated`);
+ * - at preflight the run finds the VM unfit and ends `skipped` with the reason's code;
+ * - a permanent fault before any change ends the run `failed`, with a reason that names the step;
+ * - a permanent fault once a fix step has started is rolled back (registry values put back, restart):
+ *   `failed-rolled-back`, unless the fault also keeps the rollback from running (the VM's Run Command lock stays
+ *   taken, the agent never answers, the VM does not boot): then `failed`. Both name the step.
  */
 import type { Verdict } from "../../src/domain/run";
 import type { FaultDef, StepDef } from "./steps-and-faults";
@@ -29,6 +33,23 @@ const PREFLIGHT_CODES: Partial<Record<FaultDef["id"], string>> = {
   "vm-wont-start": "vm-not-running",
 };
 
+/** Steps at which the VM may already have been changed: the first fix step and everything after it. */
+const AFTER_CHANGE = new Set(["set-licensing-mode", "set-license-servers", "restart", "agent-wait", "verify"]);
+
+/** Does the fault also stop the rollback (a Run Command that puts the values back, then a restart)? */
+function blocksRollback(step: StepDef, fault: FaultDef): boolean {
+  switch (fault.id) {
+    case "409-stuck":
+    case "agent-not-ready":
+    case "vm-wont-start":
+      return true;
+    case "never-finishes":
+      return step.kind === "run-command"; // the hung Run Command keeps the VM's Run Command lock
+    default:
+      return false;
+  }
+}
+
 export function expectedOutcome(step: StepDef, fault: FaultDef): Expectation {
   if (fault.transient) {
     return { verdict: "remediated", reason: /applied and verified/, summary: "remediated (retried)" };
@@ -40,7 +61,11 @@ export function expectedOutcome(step: StepDef, fault: FaultDef): Expectation {
   }
   const word = STEP_WORDS[step.id];
   if (!word) throw new Error(`no step word for ${step.id}`);
-  return { verdict: "failed", reason: word, summary: `failed, names the ${step.id === "agent-wait" ? "agent wait" : step.id}` };
+  const names = `names the ${step.id === "agent-wait" ? "agent wait" : step.id}`;
+  if (AFTER_CHANGE.has(step.id) && !blocksRollback(step, fault)) {
+    return { verdict: "failed-rolled-back", reason: word, summary: `failed-rolled-back, ${names}` };
+  }
+  return { verdict: "failed", reason: word, summary: `failed, ${names}` };
 }
 
 /** The baseline case (no fault): a plain repair. */

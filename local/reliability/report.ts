@@ -99,8 +99,10 @@ function faultSection(): string[] {
     const outcome = f.transient
       ? "retried; the run still repairs the VM (`remediated`)"
       : f.id === "agent-not-ready" || f.id === "vm-wont-start"
-        ? "at preflight `skipped` with the reason's code; later `failed`, the reason names the step"
-        : "`failed`, the reason names the step";
+        ? "at preflight `skipped` with the reason's code; after the restart `failed` (the rollback cannot run either), the reason names the step"
+        : f.id === "lro-failed"
+          ? "before any fix step `failed`; from the first fix step on the registry values are put back and the VM restarted (`failed-rolled-back`); the reason names the step"
+          : "`failed` (a rollback cannot run while the VM's Run Command lock stays taken), the reason names the step; a restart that never finishes is rolled back (`failed-rolled-back`)";
     lines.push(`| ${f.label} | ${f.transient ? "transient" : "permanent"} | ${cell(f.meaning)} | ${outcome} |`);
   }
   lines.push(
@@ -109,6 +111,10 @@ function faultSection(): string[] {
     "outlasts them, so the activity fails with a transient error and the orchestration's retry policy (5 attempts,",
     "5 s doubling) runs it again. A Run Command 409 is not retried by the client: the orchestration's retry policy",
     "handles it, and when the other Run Command never ends, the run fails once that policy gives up.",
+    "",
+    "A failure once a fix step has started is rolled back: the probe's registry values are written back",
+    "(restore-licensing) and the VM restarted. When the fault also stops that rollback, the run ends `failed` with",
+    "the rollback's problem in the reason and the restore hint (how to restore the OS disk from the run's snapshot).",
   );
   return lines;
 }

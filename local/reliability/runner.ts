@@ -27,8 +27,8 @@ export const MATRIX_SETTINGS: Record<string, string> = {
 export const RUN_BOUND_MS = (Number(MATRIX_SETTINGS.OPERATION_TIMEOUT_MINUTES) + 20) * 60_000;
 
 export interface MatrixOptions {
-  /** Virtual time the host may run for before hung runs are declared (default 48 h). */
-  horizonHours?: number;
+  /** Virtual time the host may run for before the runs still going are declared hung (default 4 x RUN_BOUND_MS). */
+  horizonMs?: number;
   /** Only these case IDs (plus nothing else); default every case. */
   only?: readonly string[];
   log?: (line: string) => void;
@@ -62,7 +62,7 @@ export async function runFaultMatrix(options: MatrixOptions = {}): Promise<Matri
       runIds.set(faultCase.id, await alert(app, faultCase.id));
     }
     log(`${cases.length} runs started`);
-    const horizon = firstAlert + (options.horizonHours ?? 48) * 3_600_000;
+    const horizon = firstAlert + (options.horizonMs ?? 4 * RUN_BOUND_MS);
     const stoppedBy = await drive(app.host, injector, horizon);
     const virtualMs = app.host.clock.nowMs() - firstAlert;
     log(`host ${stoppedBy} after ${Math.round(virtualMs / 1000)} s of virtual time`);
