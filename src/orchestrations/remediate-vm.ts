@@ -97,7 +97,8 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
   }
   if (run.slotHeld) releaseSlot(context);
   report.endedAt = now();
-  if (report.verdict === "failed" || report.verdict === "needs-human") run.notify ??= report.verdict;
+  if (report.verdict === "needs-human") run.notify ??= "needs-human";
+  if (report.verdict === "failed" || report.verdict === "failed-rolled-back") run.notify ??= "failed";
 
   status("report", { detail: report.verdict });
   try {
