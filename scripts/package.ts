@@ -38,6 +38,9 @@ export async function buildPackage(outDir = join(root, ".artifacts", "package"))
   for (const file of readdirSync(scriptsDir).filter((f) => f.endsWith(".ps1"))) {
     copyFileSync(join(scriptsDir, file), join(outDir, "dist", "scripts", file));
   }
+  // The helpers every script includes (src/scripts/index.ts puts them in place when it loads a script).
+  mkdirSync(join(outDir, "dist", "scripts", "shared"), { recursive: true });
+  copyFileSync(join(scriptsDir, "shared", "helpers.ps1"), join(outDir, "dist", "scripts", "shared", "helpers.ps1"));
   copyFileSync(join(root, "host.json"), join(outDir, "host.json"));
   const pkg = require(join(root, "package.json")) as { name: string; version: string; engines: unknown };
   writeFileSync(

@@ -38,6 +38,13 @@ function candidateDirs(): string[] {
 
 const cache = new Map<ScriptName, string>();
 
+/**
+ * Run Command sends one self-contained text, so the helpers every script shares live once in shared/helpers.ps1
+ * and take the place of each script's `# rdp-medic-include: shared/helpers.ps1` line.
+ */
+const INCLUDE = /^# rdp-medic-include: (\S+)\r?$/m;
+const INCLUDABLE = new Set(["shared/helpers.ps1"]);
+
 /** The text of a script, ready to send as a Run Command `script`. */
 export function loadScript(name: ScriptName): string {
   if (!isScriptName(name)) throw new Error(`unknown script: ${String(name)}`);
@@ -46,11 +53,22 @@ export function loadScript(name: ScriptName): string {
   for (const dir of candidateDirs()) {
     const path = join(dir, `${name}.ps1`);
     if (existsSync(path)) {
-      const text = readFileSync(path, "utf8");
+      const text = composeScript(dir, readFileSync(path, "utf8"));
       if (scriptNameOf(text) !== name) throw new Error(`${path} does not start with '# rdp-medic-script: ${name}'`);
       cache.set(name, text);
       return text;
     }
   }
   throw new Error(`script ${name}.ps1 not found in ${candidateDirs().join(", ")}`);
+}
+
+function composeScript(dir: string, text: string): string {
+  const match = INCLUDE.exec(text);
+  if (!match) return text;
+  const included = match[1]!;
+  if (!INCLUDABLE.has(included)) throw new Error(`script includes unknown file ${included}`);
+  const helpers = readFileSync(join(dir, included), "utf8").replace(/\r?\n$/, "");
+  const composed = text.replace(INCLUDE, () => helpers);
+  if (INCLUDE.test(composed)) throw new Error("a script may include the shared helpers once");
+  return composed;
 }

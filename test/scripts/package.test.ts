@@ -34,6 +34,7 @@ describe("npm run package", () => {
         "host.json",
         "package.json",
         ...SCRIPT_NAMES.map((name) => `dist/scripts/${name}.ps1`),
+        "dist/scripts/shared/helpers.ps1",
       ].sort(),
     );
     const bundle = readFileSync(pkg.entry, "utf8");

@@ -3,7 +3,7 @@ import type { GuestState } from "../guest-state";
 import { featureState, findName, isPortOpen, resolveHost } from "../guest-registry";
 
 /**
- * TypeScript twins of the shared helper block in src/scripts/*.ps1, applied to a GuestState the way the shim
+ * TypeScript twins of the shared helpers in src/scripts/shared/helpers.ps1, applied to a GuestState the way the shim
  * answers the scripts' commands. Each function names the PowerShell function it mirrors.
  */
 

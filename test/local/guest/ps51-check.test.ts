@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SHIM_PATH } from "../../../local/guest/pwsh-runtime";
-import { SCRIPT_NAMES } from "../../../src/scripts";
+import { SCRIPT_NAMES, loadScript } from "../../../src/scripts";
 import { describeWithPwsh, pwshPath } from "./pwsh-kit";
 
 const CHECKER = join(__dirname, "..", "..", "..", "local", "guest", "ps51-check.ps1");
@@ -70,8 +70,16 @@ describeWithPwsh("ps51-check.ps1", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("finds nothing in the in-guest scripts: they parse and use only 5.1 syntax, cmdlets and parameters", async () => {
-    const findings = await check(SCRIPT_NAMES.map((n) => join(SCRIPTS_DIR, `${n}.ps1`)));
+  it("finds nothing in the in-guest scripts as sent: they parse and use only 5.1 syntax, cmdlets and parameters", async () => {
+    // What Run Command receives: each script with the shared helpers in place (loadScript).
+    const files = await Promise.all(
+      SCRIPT_NAMES.map(async (n) => {
+        const file = join(dir, `sent-${n}.ps1`);
+        await writeFile(file, loadScript(n));
+        return file;
+      }),
+    );
+    const findings = await check([...files, join(SCRIPTS_DIR, "shared", "helpers.ps1")]);
     expect(findings).toEqual([]);
   });
 

@@ -14,11 +14,15 @@ describe("loadScript", () => {
     expect([...SCRIPT_NAMES].sort()).toEqual(files);
   });
 
-  it.each(SCRIPT_NAMES)("%s starts with its marker line and is the file's text", (name) => {
+  it.each(SCRIPT_NAMES)("%s starts with its marker line and is the file's text with the shared helpers in place", (name) => {
     const text = loadScript(name);
+    const file = readFileSync(join(scriptsDir, `${name}.ps1`), "utf8");
+    const helpers = readFileSync(join(scriptsDir, "shared", "helpers.ps1"), "utf8").replace(/\n$/, "");
     expect(text.split("\n")[0]).toBe(`# rdp-medic-script: ${name}`);
     expect(scriptNameOf(text)).toBe(name);
-    expect(text).toBe(readFileSync(join(scriptsDir, `${name}.ps1`), "utf8"));
+    expect(file.match(/^# rdp-medic-include: shared\/helpers\.ps1$/gm)).toHaveLength(1);
+    expect(text).toBe(file.replace("# rdp-medic-include: shared/helpers.ps1", helpers));
+    expect(text).not.toContain("rdp-medic-include");
   });
 
   it.each(SCRIPT_NAMES)("%s declares exactly the parameters SCRIPT_PARAMETERS lists, all strings", (name) => {
@@ -35,15 +39,15 @@ describe("loadScript", () => {
     expect(scriptNameOf("# rdp-medic-script: nope\nparam()")).toBeUndefined();
   });
 
-  it("keeps the shared helper block identical in every script", () => {
-    const blocks = SCRIPT_NAMES.map((name) => {
+  it("the shared helpers come before the script's own code and after its param block", () => {
+    for (const name of SCRIPT_NAMES) {
       const text = loadScript(name);
-      const start = text.indexOf("# ---- shared helpers");
+      const param = text.search(/^param\(/m);
+      const helpers = text.indexOf("# ---- shared helpers");
       const end = text.indexOf("# ---- end of shared helpers ----");
-      expect(start).toBeGreaterThan(0);
-      expect(end).toBeGreaterThan(start);
-      return text.slice(start, end);
-    });
-    for (const block of blocks) expect(block).toBe(blocks[0]);
+      expect(param, name).toBeGreaterThan(0);
+      expect(helpers, name).toBeGreaterThan(param);
+      expect(end, name).toBeGreaterThan(helpers);
+    }
   });
 });
