@@ -58,6 +58,15 @@ function satisfies(value: string, constraint: string): boolean {
   }
 }
 
+/** A malformed escape (e.g. "%C0%AE") is passed on as it is, as the Functions host does, rather than failing. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Route values when `path` (without the route prefix, no query) matches the template. */
 export function matchRoute(template: RouteTemplate, path: string): Record<string, string> | undefined {
   const parts = path.replace(/^\/+|\/+$/g, "").split("/").filter((s) => s !== "");
@@ -65,7 +74,7 @@ export function matchRoute(template: RouteTemplate, path: string): Record<string
   let i = 0;
   for (const segment of template.segments) {
     if (segment.catchAll && segment.param) {
-      params[segment.param] = parts.slice(i).map(decodeURIComponent).join("/");
+      params[segment.param] = parts.slice(i).map(decodeSegment).join("/");
       return params;
     }
     const part = parts[i];
@@ -76,7 +85,7 @@ export function matchRoute(template: RouteTemplate, path: string): Record<string
     if (segment.literal !== undefined) {
       if (segment.literal.toLowerCase() !== part.toLowerCase()) return undefined;
     } else if (segment.param) {
-      const value = decodeURIComponent(part);
+      const value = decodeSegment(part);
       if (!segment.constraints.every((c) => satisfies(value, c))) return undefined;
       params[segment.param] = value;
     }

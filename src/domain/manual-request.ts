@@ -69,7 +69,8 @@ export function parseRunListQuery(query: { get(name: string): string | null }): 
     const value = query.get(name);
     if (value === null || value === "") return undefined;
     const parsed = new Date(value);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime())) {
+    // Runs are stamped in this era: a time before 2000 (or after 9999) is a mistake, not a query.
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(parsed.getTime()) || parsed.getUTCFullYear() < 2000) {
       throw new InputError(`${name}-invalid`, `${name} must be an ISO 8601 time such as 2026-11-25T00:00:00Z`);
     }
     return parsed;

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { isValidLicenseServerName } from "./license-server-name";
 
 /** The VM tag that says where the app can reach a VM's RDP listener ("host" or "host:port"). */
@@ -20,7 +19,8 @@ export function rdpTarget(tags: Record<string, string>, computerName: string | u
     const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(value);
     const host = match?.[1]?.replace(/^\[|\]$/g, "");
     const port = match?.[2] === undefined ? 3389 : Number(match[2]);
-    if (!host || !(isIP(host) !== 0 || isValidLicenseServerName(host)) || port < 1 || port > 65535) {
+    // Host names and addresses as license servers are checked (no IPv6 zone IDs, no look-alike characters).
+    if (!host || !isValidLicenseServerName(host) || port < 1 || port > 65535) {
       return { error: `tag ${RDP_HOST_TAG} must be host or host:port, not "${value.slice(0, 80)}"` };
     }
     return { host, port };

@@ -9,6 +9,11 @@ describe("route templates", () => {
     expect(matchRoute(route, "remediations/x/approve/extra")).toBeUndefined();
   });
 
+  it("pass a malformed escape on as it is instead of failing", () => {
+    expect(matchRoute(parseRouteTemplate("remediations/{id}"), "remediations/%C0%AE")).toEqual({ id: "%C0%AE" });
+    expect(matchRoute(parseRouteTemplate("files/{*rest}"), "files/a/%u002e")).toEqual({ rest: "a/%u002e" });
+  });
+
   it("handle optional, constrained and catch-all parameters", () => {
     expect(matchRoute(parseRouteTemplate("runs/{id?}"), "runs")).toEqual({});
     expect(matchRoute(parseRouteTemplate("runs/{n:int}"), "runs/12")).toEqual({ n: "12" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDecisionBody, parseManualRunRequest } from "../../../src/domain/manual-request";
+import { parseDecisionBody, parseManualRunRequest, parseRunListQuery } from "../../../src/domain/manual-request";
 
 const vmId = "/subscriptions/6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
 
@@ -28,5 +28,25 @@ describe("approval decision body", () => {
   it("refuses control characters and unknown fields", () => {
     expect(() => parseDecisionBody(JSON.stringify({ by: "a\nb" }))).toThrow(expect.objectContaining({ code: "by-invalid" }));
     expect(() => parseDecisionBody(JSON.stringify({ approve: true }))).toThrow(expect.objectContaining({ code: "unknown-field" }));
+  });
+});
+
+describe("run list query", () => {
+  const query = (q: Record<string, string>) => ({ get: (name: string) => q[name] ?? null });
+  it("accepts vm, since, until and limit", () => {
+    const parsed = parseRunListQuery(query({ vm: vmId, since: "2026-11-01T00:00:00Z", until: "2026-11-25T00:00:00Z", limit: "5" }));
+    expect(parsed).toMatchObject({ vm: { name: "vm1" }, limit: 5 });
+    expect(parsed.since?.toISOString()).toBe("2026-11-01T00:00:00.000Z");
+  });
+  it.each([
+    [{ since: "yesterday" }, "since-invalid"],
+    [{ since: "1969-12-31T00:00:00Z" }, "since-invalid"],
+    [{ until: "0001-01-01" }, "until-invalid"],
+    [{ since: "2026-11-25T00:00:00Z", until: "2026-11-01T00:00:00Z" }, "range-invalid"],
+    [{ limit: "0" }, "limit-invalid"],
+    [{ limit: "1001" }, "limit-invalid"],
+    [{ vm: "vm1" }, "vm-id-invalid"],
+  ])("%j -> %s", (q, code) => {
+    expect(() => parseRunListQuery(query(q as Record<string, string>))).toThrow(expect.objectContaining({ code }));
   });
 });
