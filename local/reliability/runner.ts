@@ -3,6 +3,7 @@
  * per case, each case's fault set up before its alert, every alert sent, then the durable host driven until
  * nothing is left to do or the virtual horizon is reached. Then every case is judged (checks.ts).
  */
+import { logAlertFor } from "../offline/alert-payload";
 import type { RunReport } from "../../src/domain/run";
 import { REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY, type SlotsState } from "../../src/entities/remediation-slots";
 import type { LocalDurableHost } from "../durable/host";
@@ -120,7 +121,7 @@ async function drive(host: LocalDurableHost, injector: FaultInjector, horizonMs:
 }
 
 async function alert(app: OfflineApp, vmName: string): Promise<string> {
-  const answer = await app.post("alerts", alertFor(vmIdOf(vmName)));
+  const answer = await app.post("alerts", logAlertFor([vmIdOf(vmName)]));
   const run = (answer.json as { runs?: Array<{ runId: string; state: string }> }).runs?.[0];
   if (answer.status !== 202 || !run || run.state !== "started") throw new Error(`the alert for ${vmName} started no run: ${answer.status} ${JSON.stringify(answer.json)}`);
   return run.runId;
@@ -148,30 +149,4 @@ function scenarioOf(cases: readonly FaultCase[]) {
     },
     new Date(),
   );
-}
-
-/** An Azure Monitor log alert (common alert schema) that names one VM. */
-function alertFor(vmId: string): unknown {
-  return {
-    schemaId: "azureMonitorCommonAlertSchema",
-    data: {
-      essentials: {
-        alertId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.AlertsManagement/alerts/${vmId.split("/").pop()}`,
-        alertRule: "rd-licensing-events",
-        severity: "Sev2",
-        signalType: "Log",
-        monitorCondition: "Fired",
-        monitoringService: "Log Alerts V2",
-        alertTargetIDs: [`/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-monitor/providers/microsoft.operationalinsights/workspaces/law`],
-        configurationItems: [],
-        firedDateTime: new Date().toISOString(),
-        essentialsVersion: "1.0",
-        alertContextVersion: "1.0",
-      },
-      alertContext: {
-        conditionType: "LogQueryCriteria",
-        condition: { windowSize: "PT15M", allOf: [{ searchQuery: "Event", dimensions: [{ name: "_ResourceId", value: vmId }] }] },
-      },
-    },
-  };
 }

@@ -1,4 +1,4 @@
-import * as df from "durable-functions";
+import { registerActivity } from "./register-activity";
 import { createCheckGuards } from "../activities/check-guards";
 import { ACTIVITY, GUARD_ACTIVITIES, RESTORE_ACTIVITIES } from "../activities/contracts";
 import { createStartRestoreStep } from "../activities/start-restore-step";
@@ -16,16 +16,8 @@ import { createStartScript } from "../activities/start-script";
 import { createStartSnapshot } from "../activities/start-snapshot";
 import { appContext } from "./app-context";
 
-/** Registers an activity whose handler is built from the app's dependencies on first use. */
-function register<I, O>(name: string, factory: (deps: ActivityDeps) => (input: I) => Promise<O>): void {
-  let handler: ((input: I) => Promise<O>) | undefined;
-  df.app.activity(name, {
-    handler: (input: unknown) => {
-      handler ??= factory(appContext());
-      return handler(input as I);
-    },
-  });
-}
+const register = <I, O>(name: string, factory: (deps: ActivityDeps) => (input: I) => Promise<O>) =>
+  registerActivity(name, appContext, factory);
 
 register(ACTIVITY.preflight, createPreflight);
 register(ACTIVITY.startSnapshot, createStartSnapshot);

@@ -1,5 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
+import { registerActivity } from "./register-activity";
 import { SWEEP_ACTIVITY } from "../activities/sweep-contracts";
 import type { SweepDeps } from "../activities/sweep-deps";
 import { createSweepListTargets } from "../activities/sweep-list-targets";
@@ -11,15 +12,8 @@ import type { StartRemediationsInput } from "../activities/sweep-contracts";
 import { startOrJoinRun } from "./run-starter";
 import { sweepContext } from "./sweep-context";
 
-function register<I, O>(name: string, factory: (deps: SweepDeps) => (input: I) => Promise<O>): void {
-  let handler: ((input: I) => Promise<O>) | undefined;
-  df.app.activity(name, {
-    handler: (input: unknown) => {
-      handler ??= factory(sweepContext());
-      return handler(input as I);
-    },
-  });
-}
+const register = <I, O>(name: string, factory: (deps: SweepDeps) => (input: I) => Promise<O>) =>
+  registerActivity(name, sweepContext, factory);
 
 register(SWEEP_ACTIVITY.listTargets, createSweepListTargets);
 register(SWEEP_ACTIVITY.startProbes, createSweepStartProbes);

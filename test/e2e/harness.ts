@@ -1,3 +1,4 @@
+import { logAlertFor } from "../../local/offline/alert-payload";
 import { join } from "node:path";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
@@ -27,34 +28,7 @@ export async function startFleet(settings: Record<string, string> = {}): Promise
 }
 
 export function alertFor(...names: string[]): unknown {
-  return {
-    schemaId: "azureMonitorCommonAlertSchema",
-    data: {
-      essentials: {
-        alertId: `/subscriptions/${SUB}/providers/Microsoft.AlertsManagement/alerts/${names.join("-")}`,
-        alertRule: "rd-licensing-events",
-        severity: "Sev2",
-        signalType: "Log",
-        monitorCondition: "Fired",
-        monitoringService: "Log Alerts V2",
-        alertTargetIDs: [`/subscriptions/${SUB}/resourcegroups/rg-monitor/providers/microsoft.operationalinsights/workspaces/law`],
-        configurationItems: [],
-        firedDateTime: new Date().toISOString(),
-        essentialsVersion: "1.0",
-        alertContextVersion: "1.0",
-      },
-      alertContext: {
-        conditionType: "LogQueryCriteria",
-        condition: {
-          windowSize: "PT15M",
-          allOf: names.map((name) => ({
-            searchQuery: "Event",
-            dimensions: [{ name: "_ResourceId", value: name.startsWith("/") ? name : vmId(name) }],
-          })),
-        },
-      },
-    },
-  };
+  return logAlertFor(names.map((name) => (name.startsWith("/") ? name : vmId(name))));
 }
 
 /** Requests about one VM (its own URL, or an operation/disk/snapshot the simulator tied to it). */

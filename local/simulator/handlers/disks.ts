@@ -1,4 +1,4 @@
-import { faultTarget, findDisk, type Handler, lroHeaders } from "../context";
+import { findDisk, type Handler, lroHeaders } from "../context";
 import { resolveCopySource } from "../copy-source";
 import { ArmError, resourceNotFound } from "../errors";
 import { json, jsonBody, page } from "../http";
@@ -6,6 +6,7 @@ import { canonicalId, diskResourceId, newGuid, normaliseLocation } from "../ids"
 import type { SimDisk } from "../model";
 import { renderDisk } from "../render-disk";
 import { isRecord } from "../validate";
+import { acceptDiskWrite } from "../disk-operation";
 import { readTags } from "./snapshots";
 
 /** Managed disks: GET, PUT (create by copying a snapshot or disk; LRO), DELETE (unattached only), list. */
@@ -65,22 +66,12 @@ export const putDisk: Handler = (ctx, req, params) => {
     ctx.state.disks.set(key, disk);
   }
   const created = disk;
-  const target = faultTarget(req);
-  const failure = ctx.faults.takeLroFailure(target);
-  const op = ctx.ops.create({
-    kind: "disk",
-    operation: req.operation,
+  return acceptDiskWrite(ctx, req, {
     subscriptionId: sub,
-    location: created.location,
     resourceKey: key,
-    neverFinishes: !failure && ctx.faults.takeFlag(target, "neverFinishes"),
-    outcome: failure ? { ok: false, error: failure } : { ok: true },
-    onComplete: (done) => {
-      created.provisioningState = done.status === "Succeeded" ? "Succeeded" : "Failed";
-    },
-    resultBody: () => renderDisk(ctx.state, created),
+    resource: created,
+    render: () => renderDisk(ctx.state, created),
   });
-  return { status: 202, headers: lroHeaders(ctx, req, op), body: renderDisk(ctx.state, created) };
 };
 
 export const getDisk: Handler = (ctx, req, params) => {

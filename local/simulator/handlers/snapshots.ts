@@ -1,4 +1,4 @@
-import { findSnapshot, type Handler, lroHeaders, type SimContext, faultTarget } from "../context";
+import { findSnapshot, type Handler, lroHeaders, type SimContext } from "../context";
 import { ArmError, invalidParameter, resourceNotFound } from "../errors";
 import { resolveCopySource } from "../copy-source";
 import { json, jsonBody, page } from "../http";
@@ -6,6 +6,7 @@ import { canonicalId, newGuid, normaliseLocation, snapshotResourceId } from "../
 import type { SimSnapshot } from "../model";
 import { renderSnapshot } from "../render-disk";
 import { isRecord } from "../validate";
+import { acceptDiskWrite } from "../disk-operation";
 
 /** Snapshots: PUT (202 + DiskOperations headers), GET, DELETE (LRO), list by group or subscription. */
 
@@ -62,23 +63,13 @@ export const putSnapshot: Handler = (ctx, req, params) => {
     ctx.state.snapshots.set(key, snapshot);
   }
   const created = snapshot;
-  const target = faultTarget(req);
-  const failure = ctx.faults.takeLroFailure(target);
-  const op = ctx.ops.create({
-    kind: "disk",
-    operation: req.operation,
+  return acceptDiskWrite(ctx, req, {
     subscriptionId: sub,
-    location: created.location,
     resourceKey: key,
     ...(sourceVm ? { vmKey: sourceVm.key } : {}),
-    neverFinishes: !failure && ctx.faults.takeFlag(target, "neverFinishes"),
-    outcome: failure ? { ok: false, error: failure } : { ok: true },
-    onComplete: (done) => {
-      created.provisioningState = done.status === "Succeeded" ? "Succeeded" : "Failed";
-    },
-    resultBody: () => renderSnapshot(created),
+    resource: created,
+    render: () => renderSnapshot(created),
   });
-  return { status: 202, headers: lroHeaders(ctx, req, op), body: renderSnapshot(created) };
 };
 
 export const getSnapshot: Handler = (ctx, req, params) => {
