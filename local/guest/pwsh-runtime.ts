@@ -81,6 +81,11 @@ export function createPwshRuntime(options: PwshRuntimeOptions = {}): PwshRuntime
       await rm(dir, { recursive: true, force: true });
     }
   };
+  return pwshRuntimeOf(run);
+}
+
+/** A GuestRuntime around a function that runs one script under pwsh (a process per run, or a session). */
+export function pwshRuntimeOf(run: PwshRuntime["run"]): PwshRuntime {
   return {
     name: "pwsh",
     run,

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTool, missingToolMessage } from "../tools";
 import type { GuestState } from "./guest-state";
-import { SHIM_PATH, type PwshRunResult, type PwshRuntime } from "./pwsh-runtime";
-import { rebootGuest } from "./reboot";
+import { SHIM_PATH, pwshRuntimeOf, type PwshRunResult, type PwshRuntime } from "./pwsh-runtime";
 
 const HOST_PATH = join(__dirname, "pwsh-session-host.ps1");
 
@@ -117,13 +116,7 @@ export function createPwshSession(options: PwshSessionOptions = {}): PwshSession
   };
 
   return {
-    name: "pwsh",
-    run,
-    async runScript(state, scriptText, parameters, now) {
-      const { state: after, stdout, stderr } = await run(state, scriptText, parameters, now);
-      return { state: after, stdout, stderr };
-    },
-    reboot: rebootGuest,
+    ...pwshRuntimeOf(run),
     async close() {
       const proc = child;
       child = undefined;

@@ -1,4 +1,5 @@
 import { InputError } from "../errors";
+import { parseJsonObject } from "./json-body";
 import { parseVmId, type VmRef } from "./resource-id";
 
 export const MAX_MANUAL_BODY_BYTES = 16 * 1024;
@@ -8,24 +9,9 @@ export interface ManualRunRequest {
   dryRun: boolean;
 }
 
-const FIELDS = new Set(["vmId", "dryRun"]);
-
 /** POST /api/remediations body: { "vmId": "...", "dryRun": false }. Unknown fields are refused, not ignored. */
 export function parseManualRunRequest(body: string): ManualRunRequest {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    throw new InputError("body-not-json", "the body is not valid JSON");
-  }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-    throw new InputError("body-invalid", 'the body must be a JSON object like {"vmId": "...", "dryRun": false}');
-  }
-  const record = payload as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((k) => !FIELDS.has(k));
-  if (unknown.length > 0) {
-    throw new InputError("unknown-field", `unknown field(s): ${unknown.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(", ")}; allowed: vmId, dryRun`);
-  }
+  const record = parseJsonObject(body, ["vmId", "dryRun"], '{"vmId": "...", "dryRun": false}');
   if (record.vmId === undefined) throw new InputError("vm-id-missing", "vmId is required");
   if (record.dryRun !== undefined && typeof record.dryRun !== "boolean") {
     throw new InputError("dry-run-invalid", "dryRun must be true or false");
@@ -36,17 +22,7 @@ export function parseManualRunRequest(body: string): ManualRunRequest {
 /** Optional body of approve/reject: { "by": "alice@contoso.com", "comment": "..." }. */
 export function parseDecisionBody(body: string): { by: string; comment?: string } {
   if (body.trim() === "") return { by: "unknown" };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    throw new InputError("body-not-json", "the body is not valid JSON");
-  }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-    throw new InputError("body-invalid", 'the body must be a JSON object like {"by": "alice@contoso.com"}');
-  }
-  const { by, comment, ...rest } = payload as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new InputError("unknown-field", "allowed fields: by, comment");
+  const { by, comment } = parseJsonObject(body, ["by", "comment"], '{"by": "alice@contoso.com"}');
   if (by !== undefined && (typeof by !== "string" || by.length > 200 || /[\u0000-\u001f]/.test(by))) {
     throw new InputError("by-invalid", "by must be a string of at most 200 printable characters");
   }

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
+import { parseJsonObject } from "../domain/json-body";
 import { SWEEP_POLICIES, type SweepPolicy, type VmCheck } from "../domain/sweep-record";
 import { InputError } from "../errors";
 import { SWEEP } from "../orchestrations/sweep";
@@ -15,15 +16,7 @@ const OUTCOMES: ReadonlyArray<VmCheck["outcome"]> = ["compliant", "noncompliant"
 
 function parseSweepRequest(text: string, allowed: SweepPolicy): SweepPolicy {
   if (text.trim() === "") return allowed;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InputError("body-not-json", "the body is not JSON");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InputError("body-invalid", "the body must be a JSON object");
-  for (const key of Object.keys(body)) if (key !== "policy") throw new InputError("unknown-field", `unknown field "${key.slice(0, 40)}"`);
-  const policy = (body as { policy?: unknown }).policy;
+  const { policy } = parseJsonObject(text, ["policy"], '{"policy": "report"}');
   if (policy === undefined) return allowed;
   if (typeof policy !== "string" || !(SWEEP_POLICIES as readonly string[]).includes(policy)) {
     throw new InputError("policy-invalid", "policy must be report or remediate");

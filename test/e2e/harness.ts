@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { logAlertFor } from "../../local/offline/alert-payload";
 import { join } from "node:path";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
@@ -78,4 +79,13 @@ export function runIdOf(response: { json: unknown }): string {
   const id = body.runs?.[0]?.runId ?? body.runId;
   if (!id) throw new Error(`no run in ${JSON.stringify(body).slice(0, 300)}`);
   return id;
+}
+
+/** A loopback port where nothing listens (a VM whose RDP does not answer). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,20 +1,11 @@
-import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/domain/run";
 import { featureState, readDword } from "../../local/guest/guest-registry";
 import type { OfflineApp } from "../../local/offline/offline-app";
-import { alertFor, runIdOf, settle, startScenario, vmId } from "./harness";
+import { alertFor, runIdOf, settle, startScenario, vmId, closedPort } from "./harness";
 
 const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
 let app: OfflineApp;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The fix

@@ -1,25 +1,15 @@
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/domain/run";
 import type { OfflineApp } from "../../local/offline/offline-app";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 import { startXrdpServer, type XrdpServer } from "../../local/xrdp-server";
 import { readDword, readMultiString } from "../../local/guest/guest-registry";
-import { alertFor, requestsFor, runIdOf, settle, startScenario, vmId } from "./harness";
+import { alertFor, requestsFor, runIdOf, settle, startScenario, vmId, closedPort } from "./harness";
 
 const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
 const LICENSE_SERVERS = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers";
 
 const xrdpInstalled = findTool("xrdp") !== undefined;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // Registered only when xrdp is missing, so a machine with the tools reports no skip.
 if (!xrdpInstalled) {
