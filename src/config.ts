@@ -279,7 +279,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "ARM_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
-    description: "PEM certificate the Azure clients trust in addition to the system's (local simulator only).",
+    description: "PEM certificate(s) the Azure clients (ARM, Logs, Resource Graph, the ledger's Table storage) trust in addition to the system's: the local simulator's and Azurite's.",
     localOnly: true,
   },
 ];
