@@ -6,6 +6,7 @@
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { lazyRequires, type LazyRequire } from "./lazy-requires";
 
 const root = resolve(__dirname, "..");
 
@@ -15,6 +16,52 @@ export interface PackageResult {
   bytes: number;
   files: string[];
 }
+
+/**
+ * Dependencies the Functions worker's start never uses, deferred to their first use. durable-functions and MSAL load
+ * them eagerly; together they are most of the bundle's import time (docs/performance.md, "Cold start").
+ */
+export const DEFERRED_DEPENDENCIES: readonly LazyRequire[] = [
+  {
+    file: "durable-functions/lib/src/durableClient/DurableClient.js",
+    statement: 'const axios_1 = require("axios");',
+    why: "HTTP calls to the Durable extension; only a client binding (HTTP, alert and timer triggers) makes them",
+  },
+  {
+    file: "durable-functions/lib/src/durableClient/DurableClient.js",
+    statement: 'const validator_1 = require("validator");',
+    why: "isURL on management payloads; the whole validator library loads for it",
+  },
+  {
+    file: "durable-functions/lib/src/durableClient/DurableClient.js",
+    statement: 'const OpenTelemetryApi = require("@opentelemetry/api");',
+    why: "trace headers on the client's HTTP calls",
+  },
+  {
+    file: "durable-functions/lib/src/durableClient/getClient.js",
+    statement: 'const validator_1 = require("validator");',
+    why: "isURL when a client binding is read",
+  },
+  {
+    file: "durable-functions/lib/src/durableClient/getClient.js",
+    statement: 'const cloneDeep = require("lodash/cloneDeep");',
+    why: "copies the client binding when it is read",
+  },
+  ...[
+    "durable-functions/lib/src/orchestrations/DurableOrchestrationContext.js",
+    "durable-functions/lib/src/task/LongTimerTask.js",
+    "durable-functions/lib/src/task/CallHttpWithPollingTask.js",
+  ].map((file) => ({
+    file,
+    statement: 'const moment = require("moment");',
+    why: "timer arithmetic; needed once an orchestration runs, not to register it",
+  })),
+  {
+    file: "@azure/msal-node/dist/client/ClientAssertion.mjs",
+    statement: "import jwt from 'jsonwebtoken';",
+    why: "signs client assertions for certificate credentials; the app's managed identity never does",
+  },
+];
 
 export async function buildPackage(outDir = join(root, ".artifacts", "package")): Promise<PackageResult> {
   rmSync(outDir, { recursive: true, force: true });
@@ -33,6 +80,7 @@ export async function buildPackage(outDir = join(root, ".artifacts", "package"))
     // Injected by the Functions Node.js worker at run time; never bundled.
     external: ["@azure/functions-core"],
     logLevel: "warning",
+    plugins: [lazyRequires(DEFERRED_DEPENDENCIES)],
   });
   const scriptsDir = join(root, "src", "scripts");
   for (const file of readdirSync(scriptsDir).filter((f) => f.endsWith(".ps1"))) {

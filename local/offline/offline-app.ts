@@ -27,6 +27,8 @@ export interface OfflineAppOptions {
   /** Process work in the background as it arrives (the CLI); tests drive the host themselves. */
   autoRun?: boolean;
   log?: (line: string) => void;
+  /** The app module to load: src/index.ts unless given (the packaged bundle, to test what is deployed). */
+  entry?: string;
 }
 
 export interface OfflineApp {
@@ -70,7 +72,7 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
   });
   // The real app, registered through the worker's functions-core API (hooked by local/durable).
   void functionRegistry;
-  await import("../../src/index.js");
+  await import(options.entry ?? "../../src/index.js");
   const host = await LocalDurableHost.start({
     // Orchestration time starts at the real time, as in Azure, so the ledger's times and the guards' agree.
     clockStart: new Date(),

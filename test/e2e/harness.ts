@@ -49,6 +49,7 @@ export async function startScenario(
   vms: VmSpec[],
   settings: Record<string, string> = {},
   guest: "pwsh" | "model" = e2eGuest(),
+  entry?: string,
 ): Promise<OfflineApp> {
   const scenario = resolveScenario(
     {
@@ -66,7 +67,7 @@ export async function startScenario(
     },
     new Date(),
   );
-  return startOfflineApp({ scenario, guest, settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings } });
+  return startOfflineApp({ scenario, guest, entry, settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings } });
 }
 
 /** Runs the host until nothing can progress within the next `hours` of virtual time. */
