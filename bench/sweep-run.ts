@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       LICENSE_SERVERS: "ls01.contoso.com",
       ARM_ENDPOINT: sim.armEndpoint,
       LOGS_ENDPOINT: sim.logsEndpoint,
-      ARM_CA_CERT_FILE: sim.caCertFile,
+      LOCAL_CA_CERT_FILE: sim.caCertFile,
       MANAGED_IDENTITY_CLIENT_ID: "0c0ffee0-0000-4000-8000-000000000001",
       SWEEP_POLICY: "report",
       SWEEP_MAX_CONCURRENCY: "1000",

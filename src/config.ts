@@ -276,7 +276,7 @@ export const SETTINGS: readonly SettingSpec[] = [
       "true: when verification fails after the registry rollback, restore the OS disk from the run's snapshot (create disk, deallocate, swap, start). Needs the restore actions in the role (enableOsDiskRestore).",
   },
   {
-    name: "ARM_CA_CERT_FILE",
+    name: "LOCAL_CA_CERT_FILE",
     required: false,
     example: ".artifacts/simulator-ca.pem",
     description: "PEM certificate(s) the Azure clients (ARM, Logs, Resource Graph, the ledger's Table storage) trust in addition to the system's: the local simulator's and Azurite's.",
@@ -299,7 +299,7 @@ export interface Config {
   pollIntervalSeconds: number;
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
-  armCaCertPem: string | undefined;
+  localCaCertPem: string | undefined;
   /** Microsoft Entra bearer-token check on POST /api/alerts; undefined when ENTRA_AUDIENCE is empty. */
   entraAuth: EntraAuthSettings | undefined;
   sweep: SweepConfig;
@@ -535,15 +535,15 @@ export function loadConfig(env: Env = process.env): Config {
     fail("OPT_OUT_TAG", `must be a tag name of letters, digits, '-', '_' or '.', starting with a letter or digit, not ${printable(optOutTag)}`);
   }
 
-  const caFile = text(env, "ARM_CA_CERT_FILE");
-  let armCaCertPem: string | undefined;
+  const caFile = text(env, "LOCAL_CA_CERT_FILE");
+  let localCaCertPem: string | undefined;
   if (caFile !== undefined) {
     try {
-      armCaCertPem = readFileSync(caFile, "utf8");
+      localCaCertPem = readFileSync(caFile, "utf8");
     } catch {
-      fail("ARM_CA_CERT_FILE", `names a file that cannot be read: "${caFile}"`);
+      fail("LOCAL_CA_CERT_FILE", `names a file that cannot be read: "${caFile}"`);
     }
-    if (!armCaCertPem.includes("BEGIN CERTIFICATE")) fail("ARM_CA_CERT_FILE", `is not a PEM certificate: "${caFile}"`);
+    if (!localCaCertPem.includes("BEGIN CERTIFICATE")) fail("LOCAL_CA_CERT_FILE", `is not a PEM certificate: "${caFile}"`);
   }
 
   return {
@@ -565,7 +565,7 @@ export function loadConfig(env: Env = process.env): Config {
     pollIntervalSeconds: int(env, "POLL_INTERVAL_SECONDS", 15, 1, 600),
     operationTimeoutMinutes: int(env, "OPERATION_TIMEOUT_MINUTES", 30, 1, 180),
     approvalTimeoutHours: int(env, "APPROVAL_TIMEOUT_HOURS", 24, 1, 336),
-    armCaCertPem,
+    localCaCertPem,
     entraAuth: entraAuth(env),
     sweep: sweepConfig(env),
     ledger: ledgerSettings(env),

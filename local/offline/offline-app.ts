@@ -64,7 +64,7 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
     LICENSE_SERVERS: "ls01.contoso.com",
     ARM_ENDPOINT: sim.armEndpoint,
     LOGS_ENDPOINT: sim.logsEndpoint,
-    ARM_CA_CERT_FILE: caFile,
+    LOCAL_CA_CERT_FILE: caFile,
     LEDGER_TABLE_ENDPOINT: tables.tableEndpoint,
     MANAGED_IDENTITY_CLIENT_ID: OFFLINE_CLIENT_ID,
     POLL_INTERVAL_SECONDS: "15",

@@ -20,14 +20,14 @@ export function appContext(): AppContext {
     const credential = createCredential(config.managedIdentityClientId);
     cached = {
       config,
-      compute: new ComputeClients(credential, { armEndpoint: config.armEndpoint, caCertPem: config.armCaCertPem }),
+      compute: new ComputeClients(credential, { armEndpoint: config.armEndpoint, caCertPem: config.localCaCertPem }),
       ledger: config.ledger
         ? tableOnFirstUse(
             createRunLedger({
               tableEndpoint: config.ledger.tableEndpoint,
               tableName: config.ledger.tableName,
               credential,
-              tlsCaPem: config.armCaCertPem,
+              tlsCaPem: config.localCaCertPem,
             }),
           )
         : undefined,

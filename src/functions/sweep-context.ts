@@ -18,15 +18,15 @@ export function sweepContext(): SweepDeps {
     cached = {
       config,
       compute: app.compute,
-      targets: new ResourceGraphTargets(credential, { armEndpoint: config.armEndpoint, caCertPem: config.armCaCertPem }),
-      symptoms: new SymptomLogs(credential, { logsEndpoint: config.logsEndpoint, caCertPem: config.armCaCertPem }),
+      targets: new ResourceGraphTargets(credential, { armEndpoint: config.armEndpoint, caCertPem: config.localCaCertPem }),
+      symptoms: new SymptomLogs(credential, { logsEndpoint: config.logsEndpoint, caCertPem: config.localCaCertPem }),
       // Per-VM results go next to the run ledger (same Table service); without a ledger only the report keeps them.
       ledger: config.ledger
         ? createSweepLedger({
             tableEndpoint: config.ledger.tableEndpoint,
             tableName: sweepTableName(config.ledger.tableName),
             credential,
-            tlsCaPem: config.armCaCertPem,
+            tlsCaPem: config.localCaCertPem,
           })
         : undefined,
       loadScript: app.loadScript,

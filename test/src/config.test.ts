@@ -45,7 +45,7 @@ describe("settings", () => {
     [{ KILL_SWITCH: "maybe" }, "KILL_SWITCH", "true or false"],
     [{ POLL_INTERVAL_SECONDS: "0" }, "POLL_INTERVAL_SECONDS", "whole number"],
     [{ TASK_HUB_NAME: "a-b" }, "TASK_HUB_NAME", "letters and digits"],
-    [{ ARM_CA_CERT_FILE: "/nonexistent/ca.pem" }, "ARM_CA_CERT_FILE", "cannot be read"],
+    [{ LOCAL_CA_CERT_FILE: "/nonexistent/ca.pem" }, "LOCAL_CA_CERT_FILE", "cannot be read"],
   ])("refuses %j naming %s with an example", (override, setting, words) => {
     const error = failure({ ...base, ...override });
     expect(error.setting).toBe(setting);
@@ -61,7 +61,7 @@ describe("settings", () => {
 
   it("every setting has an example that loads when set alone on top of the required ones", () => {
     for (const spec of SETTINGS) {
-      if (spec.name === "ARM_CA_CERT_FILE") continue; // an example path, not a file on this machine
+      if (spec.name === "LOCAL_CA_CERT_FILE") continue; // an example path, not a file on this machine
       if (spec.name.startsWith("ENTRA_")) continue; // set together; see config-entra.test.ts
       expect(() => loadConfig({ ...base, [spec.name]: spec.example }), spec.name).not.toThrow();
     }
