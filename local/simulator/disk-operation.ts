@@ -1,6 +1,9 @@
-import { faultTarget, lroHeaders, type SimContext } from "./context";
-import type { SimRequest, SimResponse } from "./http";
-import type { ResourceProvisioningState } from "./model";
+import { faultTarget, lroHeaders, type Params, type SimContext } from "./context";
+import { ArmError, invalidParameter } from "./errors";
+import { jsonBody, type SimRequest, type SimResponse } from "./http";
+import { canonicalId } from "./ids";
+import type { ResourceProvisioningState, SimCreationData } from "./model";
+import { isRecord } from "./validate";
 
 /**
  * A disk or snapshot PUT is accepted as Azure accepts it: 202 with the resource (provisioningState Updating) and
@@ -35,4 +38,76 @@ export function acceptDiskWrite(
     resultBody: write.render,
   });
   return { status: 202, headers: lroHeaders(ctx, req, op), body: write.render() };
+}
+
+/** The request part every disk and snapshot PUT shares: the group must exist, `location` is required. */
+export function readDiskWrite(
+  ctx: SimContext,
+  req: SimRequest,
+  params: Params,
+  nameParam: "disk" | "snapshot",
+): {
+  sub: string;
+  rg: string;
+  name: string;
+  location: string;
+  body: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  tags: Record<string, string> | undefined;
+} {
+  const sub = params.sub!;
+  const rg = params.rg!;
+  ctx.state.requireGroup(sub, rg);
+  req.note.stateChanging = true;
+  const body = jsonBody(req);
+  if (typeof body.location !== "string" || body.location === "") {
+    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  }
+  return {
+    sub,
+    rg,
+    name: params[nameParam]!,
+    location: body.location,
+    body,
+    properties: isRecord(body.properties) ? body.properties : {},
+    tags: readTags(body.tags),
+  };
+}
+
+/** A PUT on an existing disk or snapshot may change its tags, never what it was copied from. */
+export function refuseSourceChange(existing: { creationData: SimCreationData }, sourceKey: string): void {
+  if (canonicalId(existing.creationData.sourceResourceId ?? "") !== sourceKey) {
+    throw new ArmError(409, "PropertyChangeNotAllowed", "Changing property 'sourceResourceId' is not allowed.", { target: "sourceResourceId" });
+  }
+}
+
+/** A disk or snapshot DELETE (the caller has removed it): 202 and a DiskOperations LRO that succeeds. */
+export function acceptDiskDelete(
+  ctx: SimContext,
+  req: SimRequest,
+  resource: { key: string; subscriptionId: string; location: string },
+): SimResponse {
+  const op = ctx.ops.create({
+    kind: "disk",
+    operation: req.operation,
+    subscriptionId: resource.subscriptionId,
+    location: resource.location,
+    resourceKey: resource.key,
+    outcome: { ok: true },
+  });
+  return { status: 202, headers: lroHeaders(ctx, req, op) };
+}
+
+/** Whether a disk or snapshot is in a list request's subscription (and resource group, when the route has one). */
+export function inListScope(ctx: SimContext, params: Params): (r: { subscriptionId: string; resourceGroup: string }) => boolean {
+  const sub = params.sub!.toLowerCase();
+  const rg = params.rg?.toLowerCase();
+  ctx.state.requireGroup(sub, params.rg);
+  return (r) => r.subscriptionId.toLowerCase() === sub && (rg === undefined || r.resourceGroup.toLowerCase() === rg);
+}
+
+export function readTags(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === "string")) throw invalidParameter("tags", "tags must be an object of strings.");
+  return { ...(value as Record<string, string>) };
 }

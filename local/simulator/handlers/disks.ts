@@ -1,34 +1,23 @@
-import { findDisk, type Handler, lroHeaders } from "../context";
+import { findDisk, type Handler } from "../context";
 import { resolveCopySource } from "../copy-source";
 import { ArmError, resourceNotFound } from "../errors";
-import { json, jsonBody, page } from "../http";
+import { json, page } from "../http";
 import { canonicalId, diskResourceId, newGuid, normaliseLocation } from "../ids";
 import type { SimDisk } from "../model";
 import { renderDisk } from "../render-disk";
 import { isRecord } from "../validate";
-import { acceptDiskWrite } from "../disk-operation";
-import { readTags } from "./snapshots";
+import { acceptDiskDelete, acceptDiskWrite, inListScope, readDiskWrite, refuseSourceChange } from "../disk-operation";
 
 /** Managed disks: GET, PUT (create by copying a snapshot or disk; LRO), DELETE (unattached only), list. */
 
 export const putDisk: Handler = (ctx, req, params) => {
-  const sub = params.sub as string;
-  const rg = params.rg as string;
-  const name = params.disk as string;
-  ctx.state.requireGroup(sub, rg);
-  req.note.stateChanging = true;
-  const body = jsonBody(req);
-  if (typeof body.location !== "string" || body.location === "") {
-    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
-  }
-  const properties = isRecord(body.properties) ? body.properties : {};
-  const tags = readTags(body.tags);
+  const { sub, rg, name, location, body, properties, tags } = readDiskWrite(ctx, req, params, "disk");
   const id = diskResourceId(sub, rg, name);
   const key = canonicalId(id);
   req.note.resourceId = key;
   const existing = ctx.state.disks.get(key);
   if (existing && !existing.managed) throw new ArmError(409, "Conflict", `'${name}' is an unmanaged disk.`);
-  const { source, creationData } = resolveCopySource(ctx.state, properties, sub, body.location);
+  const { source, creationData } = resolveCopySource(ctx.state, properties, sub, location);
   const generation = properties.hyperVGeneration;
   if (generation !== undefined && generation !== "V1" && generation !== "V2") {
     throw new ArmError(400, "InvalidParameter", "hyperVGeneration must be V1 or V2.", { target: "hyperVGeneration" });
@@ -37,9 +26,7 @@ export const putDisk: Handler = (ctx, req, params) => {
 
   let disk: SimDisk;
   if (existing) {
-    if (canonicalId(existing.creationData.sourceResourceId ?? "") !== source.key) {
-      throw new ArmError(409, "PropertyChangeNotAllowed", "Changing property 'sourceResourceId' is not allowed.", { target: "sourceResourceId" });
-    }
+    refuseSourceChange(existing, source.key);
     disk = existing;
     disk.tags = tags ?? disk.tags;
     disk.provisioningState = "Updating";
@@ -50,7 +37,7 @@ export const putDisk: Handler = (ctx, req, params) => {
       subscriptionId: sub,
       resourceGroup: rg,
       name,
-      location: normaliseLocation(body.location),
+      location: normaliseLocation(location),
       managed: true,
       ephemeral: false,
       hyperVGeneration: (generation as "V1" | "V2" | undefined) ?? source.hyperVGeneration,
@@ -90,23 +77,13 @@ export const deleteDisk: Handler = (ctx, req, params) => {
   const holder = ctx.state.vmUsingDisk(disk.key);
   if (holder) throw new ArmError(409, "OperationNotAllowed", `Disk ${disk.name} is attached to VM ${holder.id}.`);
   ctx.state.disks.delete(disk.key);
-  const op = ctx.ops.create({
-    kind: "disk",
-    operation: req.operation,
-    subscriptionId: disk.subscriptionId,
-    location: disk.location,
-    resourceKey: disk.key,
-    outcome: { ok: true },
-  });
-  return { status: 202, headers: lroHeaders(ctx, req, op) };
+  return acceptDiskDelete(ctx, req, disk);
 };
 
 export const listDisks: Handler = (ctx, req, params) => {
-  const sub = (params.sub as string).toLowerCase();
-  const rg = params.rg?.toLowerCase();
-  ctx.state.requireGroup(sub, params.rg);
+  const inScope = inListScope(ctx, params);
   const items = [...ctx.state.disks.values()]
-    .filter((d) => d.managed && d.subscriptionId.toLowerCase() === sub && (rg === undefined || d.resourceGroup.toLowerCase() === rg))
+    .filter((d) => d.managed && inScope(d))
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((d) => renderDisk(ctx.state, d));
   return json(200, page(req, items, ctx.options.listPageSize));

@@ -1,28 +1,16 @@
-import { findSnapshot, type Handler, lroHeaders, type SimContext } from "../context";
-import { ArmError, invalidParameter, resourceNotFound } from "../errors";
+import { findSnapshot, type Handler } from "../context";
+import { invalidParameter, resourceNotFound } from "../errors";
 import { resolveCopySource } from "../copy-source";
-import { json, jsonBody, page } from "../http";
+import { json, page } from "../http";
 import { canonicalId, newGuid, normaliseLocation, snapshotResourceId } from "../ids";
-import type { SimSnapshot } from "../model";
 import { renderSnapshot } from "../render-disk";
-import { isRecord } from "../validate";
-import { acceptDiskWrite } from "../disk-operation";
+import { acceptDiskDelete, acceptDiskWrite, inListScope, readDiskWrite, refuseSourceChange } from "../disk-operation";
 
 /** Snapshots: PUT (202 + DiskOperations headers), GET, DELETE (LRO), list by group or subscription. */
 
 export const putSnapshot: Handler = (ctx, req, params) => {
-  const sub = params.sub as string;
-  const rg = params.rg as string;
-  const name = params.snapshot as string;
-  ctx.state.requireGroup(sub, rg);
-  req.note.stateChanging = true;
-  const body = jsonBody(req);
-  if (typeof body.location !== "string" || body.location === "") {
-    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
-  }
-  const properties = isRecord(body.properties) ? body.properties : {};
-  const tags = readTags(body.tags);
-  const { source, creationData } = resolveCopySource(ctx.state, properties, sub, body.location);
+  const { sub, rg, name, location, properties, tags } = readDiskWrite(ctx, req, params, "snapshot");
+  const { source, creationData } = resolveCopySource(ctx.state, properties, sub, location);
   if (properties.incremental !== undefined && typeof properties.incremental !== "boolean") {
     throw invalidParameter("incremental", "incremental must be true or false.");
   }
@@ -37,9 +25,7 @@ export const putSnapshot: Handler = (ctx, req, params) => {
   req.note.resourceId = key;
   let snapshot = ctx.state.snapshots.get(key);
   if (snapshot) {
-    if (canonicalId(snapshot.creationData.sourceResourceId ?? "") !== source.key) {
-      throw new ArmError(409, "PropertyChangeNotAllowed", "Changing property 'sourceResourceId' is not allowed.", { target: "sourceResourceId" });
-    }
+    refuseSourceChange(snapshot, source.key);
     snapshot.tags = tags ?? snapshot.tags;
     snapshot.provisioningState = "Updating";
   } else {
@@ -49,7 +35,7 @@ export const putSnapshot: Handler = (ctx, req, params) => {
       subscriptionId: sub,
       resourceGroup: rg,
       name,
-      location: normaliseLocation(body.location),
+      location: normaliseLocation(location),
       tags: tags ?? {},
       incremental: properties.incremental === true,
       creationData,
@@ -86,33 +72,13 @@ export const deleteSnapshot: Handler = (ctx, req, params) => {
   if (!snapshot) return { status: 204 };
   req.note.resourceId = snapshot.key;
   ctx.state.snapshots.delete(snapshot.key);
-  return { status: 202, headers: lroHeaders(ctx, req, deletion(ctx, req.operation, snapshot)) };
+  return acceptDiskDelete(ctx, req, snapshot);
 };
 
 export const listSnapshots: Handler = (ctx, req, params) => {
-  const sub = (params.sub as string).toLowerCase();
-  const rg = params.rg?.toLowerCase();
-  ctx.state.requireGroup(sub, params.rg);
   const items = [...ctx.state.snapshots.values()]
-    .filter((s) => s.subscriptionId.toLowerCase() === sub && (rg === undefined || s.resourceGroup.toLowerCase() === rg))
+    .filter(inListScope(ctx, params))
     .sort((a, b) => a.key.localeCompare(b.key))
     .map(renderSnapshot);
   return json(200, page(req, items, ctx.options.listPageSize));
 };
-
-function deletion(ctx: SimContext, operation: string, snapshot: SimSnapshot) {
-  return ctx.ops.create({
-    kind: "disk",
-    operation,
-    subscriptionId: snapshot.subscriptionId,
-    location: snapshot.location,
-    resourceKey: snapshot.key,
-    outcome: { ok: true },
-  });
-}
-
-export function readTags(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === "string")) throw invalidParameter("tags", "tags must be an object of strings.");
-  return { ...(value as Record<string, string>) };
-}

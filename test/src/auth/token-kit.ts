@@ -73,7 +73,7 @@ export interface KeyServer {
 export async function startKeyServer(keys: JsonWebKey[]): Promise<KeyServer> {
   const sockets = new Set<import("node:net").Socket>();
   const state: KeyServer = { url: "", requests: 0, keys, mode: "ok", close: async () => undefined };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     state.requests += 1;
     switch (state.mode) {
       case "ok":
