@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, SETTINGS } from "../../src/config";
-import { ConfigError } from "../../src/errors";
+import { configFailure } from "./config-failure";
 
 const base = {
   ALLOWED_SCOPES: "/subscriptions/6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10/resourceGroups/rg-rdsh",
@@ -8,15 +8,7 @@ const base = {
 };
 const example = (name: string) => SETTINGS.find((s) => s.name === name)!.example;
 
-function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...base, ...env });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error("expected ConfigError");
-}
+const failure = (env: Record<string, string>) => configFailure({ ...base, ...env });
 
 describe("Microsoft Entra token settings", () => {
   it("are off when ENTRA_AUDIENCE is empty", () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
-import { ConfigError } from "../../src/errors";
+import { configFailure } from "./config-failure";
 
 const base = {
   ALLOWED_SCOPES: "/subscriptions/6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10/resourceGroups/rg-rdsh",
   LICENSE_SERVERS: "rdls01.contoso.com",
 };
 
-function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...base, ...env });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error("expected ConfigError");
-}
+const failure = (env: Record<string, string>) => configFailure({ ...base, ...env });
 
 describe("sweep settings", () => {
   it("defaults: daily at 02:00, report only, 50 at once, stop after 10 failures, 20 repairs, 14 days, 24 h", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, SETTINGS } from "../../src/config";
-import { ConfigError } from "../../src/errors";
+import { configFailure } from "./config-failure";
 
 const SUB = "6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10";
 const base = {
@@ -8,15 +8,7 @@ const base = {
   LICENSE_SERVERS: "rdls01.contoso.com,10.0.0.4",
 };
 
-function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error("expected ConfigError");
-}
+const failure = configFailure;
 
 describe("settings", () => {
   it("defaults follow the article: per-user mode 4, report when no CALs, public ARM", () => {
