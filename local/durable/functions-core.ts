@@ -53,7 +53,23 @@ function toRegistration(metadata: FunctionMetadata, callback: FunctionCallback):
   return { name: metadata.name, metadata, callback, triggerType: String(trigger.type), triggerBindingName, trigger };
 }
 
-class CapturedRegistry implements FunctionRegistry {
+/** What every registry view derives from its own get and all. */
+abstract class RegistryLookups {
+  abstract get(name: string): Registration | undefined;
+  abstract all(): Registration[];
+
+  require(name: string): Registration {
+    const found = this.get(name);
+    if (!found) throw new Error(`No function named "${name}" is registered.`);
+    return found;
+  }
+
+  byTrigger(type: TriggerType): Registration[] {
+    return this.all().filter((r) => r.triggerType.toLowerCase() === type.toLowerCase());
+  }
+}
+
+class CapturedRegistry extends RegistryLookups implements FunctionRegistry {
   readonly byName = new Map<string, Registration>();
   readonly hookLists = new Map<HookName, HookCallback[]>();
   model: CoreProgrammingModel | undefined;
@@ -81,16 +97,6 @@ class CapturedRegistry implements FunctionRegistry {
     return this.byName.get(name.toLowerCase());
   }
 
-  require(name: string): Registration {
-    const found = this.get(name);
-    if (!found) throw new Error(`No function named "${name}" is registered.`);
-    return found;
-  }
-
-  byTrigger(type: TriggerType): Registration[] {
-    return this.all().filter((r) => r.triggerType.toLowerCase() === type.toLowerCase());
-  }
-
   all(): Registration[] {
     return [...this.byName.values()];
   }
@@ -104,11 +110,13 @@ class CapturedRegistry implements FunctionRegistry {
   }
 }
 
-class ReplacedRegistry implements FunctionRegistry {
+class ReplacedRegistry extends RegistryLookups implements FunctionRegistry {
   constructor(
     private readonly base: FunctionRegistry,
     private readonly replacements: Record<string, string>,
-  ) {}
+  ) {
+    super();
+  }
 
   get programmingModel(): CoreProgrammingModel | undefined {
     return this.base.programmingModel;
@@ -121,16 +129,6 @@ class ReplacedRegistry implements FunctionRegistry {
     const source = this.base.require(sourceName);
     const outwardName = original?.name ?? name;
     return { ...source, name: outwardName, metadata: { ...source.metadata, name: outwardName } };
-  }
-
-  require(name: string): Registration {
-    const found = this.get(name);
-    if (!found) throw new Error(`No function named "${name}" is registered.`);
-    return found;
-  }
-
-  byTrigger(type: TriggerType): Registration[] {
-    return this.all().filter((r) => r.triggerType.toLowerCase() === type.toLowerCase());
   }
 
   all(): Registration[] {

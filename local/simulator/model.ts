@@ -19,13 +19,17 @@ export interface SimAgent {
   bootedAtMs: number;
 }
 
-export interface SimVm {
+/** What every simulated ARM resource has: its ARM ID, that ID in canonical (lower-case) form, and where it is. */
+export interface SimResourceIdentity {
   id: string;
   key: string;
   subscriptionId: string;
   resourceGroup: string;
   name: string;
   location: string;
+}
+
+export interface SimVm extends SimResourceIdentity {
   vmId: string;
   vmSize: string;
   tags: Record<string, string>;
@@ -46,14 +50,8 @@ export interface SimCreationData {
   sourceUniqueId?: string;
 }
 
-export interface SimDisk {
-  /** ARM ID (unmanaged disks: their VHD URI). */
-  id: string;
-  key: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location: string;
+/** `id` is the ARM ID, or for unmanaged disks their VHD URI. */
+export interface SimDisk extends SimResourceIdentity {
   managed: boolean;
   ephemeral: boolean;
   hyperVGeneration: "V1" | "V2";
@@ -67,13 +65,7 @@ export interface SimDisk {
   guest: GuestState;
 }
 
-export interface SimSnapshot {
-  id: string;
-  key: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location: string;
+export interface SimSnapshot extends SimResourceIdentity {
   tags: Record<string, string>;
   incremental: boolean;
   creationData: SimCreationData;

@@ -37,19 +37,11 @@ export interface SimOperation {
   work?: Promise<void>;
 }
 
-export interface NewOperation {
-  kind: "compute" | "disk";
-  operation: string;
-  subscriptionId: string;
-  location: string;
-  vmKey?: string;
-  resourceKey?: string;
-  script?: string;
-  neverFinishes?: boolean;
-  outcome?: OperationOutcome;
-  onComplete?: (op: SimOperation) => void;
-  resultBody?: () => unknown;
-}
+/** What a handler says about an operation it starts; the registry adds its ID, times and status. */
+export type NewOperation = Pick<
+  SimOperation,
+  "kind" | "operation" | "subscriptionId" | "location" | "vmKey" | "resourceKey" | "script" | "outcome" | "onComplete" | "resultBody"
+> & { neverFinishes?: boolean };
 
 export class OperationRegistry {
   private readonly ops = new Map<string, SimOperation>();
@@ -60,23 +52,16 @@ export class OperationRegistry {
   ) {}
 
   create(init: NewOperation): SimOperation {
+    // Options left undefined are left out, so the operation has only the keys that say something.
+    const given = Object.fromEntries(Object.entries(init).filter(([, value]) => value !== undefined)) as NewOperation;
     const op: SimOperation = {
+      ...given,
       id: newGuid(),
-      kind: init.kind,
-      operation: init.operation,
-      subscriptionId: init.subscriptionId,
-      location: init.location,
       startTime: this.clock().toISOString(),
       status: "InProgress",
       observed: 0,
       neverFinishes: init.neverFinishes ?? false,
     };
-    if (init.vmKey !== undefined) op.vmKey = init.vmKey;
-    if (init.resourceKey !== undefined) op.resourceKey = init.resourceKey;
-    if (init.script !== undefined) op.script = init.script;
-    if (init.outcome !== undefined) op.outcome = init.outcome;
-    if (init.onComplete !== undefined) op.onComplete = init.onComplete;
-    if (init.resultBody !== undefined) op.resultBody = init.resultBody;
     this.ops.set(op.id.toLowerCase(), op);
     return op;
   }
