@@ -1,20 +1,14 @@
 /** Instance status as the host API returns it, and as the extension's HTTP API serializes it. */
 import { eventTypeName, type HistoryEvent } from "./history";
-import type { InstanceRecord, InstanceStats, RuntimeStatus } from "./instance-store";
+import type { InstanceRecord } from "./instance-store";
 
-export interface InstanceStatus {
-  name: string;
-  instanceId: string;
-  runtimeStatus: RuntimeStatus;
-  input: unknown;
-  output: unknown;
-  customStatus: unknown;
-  createdTime: Date;
-  lastUpdatedTime: Date;
+export type InstanceStatus = Pick<
+  InstanceRecord,
+  "name" | "instanceId" | "runtimeStatus" | "input" | "output" | "customStatus" | "createdTime" | "lastUpdatedTime" | "stats"
+> & {
   /** The current execution's history (for assertions), when asked for. */
   history?: HistoryEvent[];
-  stats: InstanceStats;
-}
+};
 
 export interface StatusOptions {
   showHistory?: boolean;

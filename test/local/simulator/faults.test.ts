@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { AzureSimulator } from "../../../local/simulator";
+import { describe, expect, it } from "vitest";
 import { LICENSING_KEY, script, vmId } from "./fixtures";
-import { FAST, startHarness } from "./harness";
+import { FAST, harnessPerTest } from "./harness";
 
 describe("simulator: fault injection and the SDK's retries", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("429 with Retry-After is retried by the SDK and then succeeds", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.get" }, effect: { status: 429, retryAfterSeconds: 0 }, times: 2 });
     const vm = await h.compute.virtualMachines.get("rg-app", "vm1");
     expect(vm.name).toBe("vm1");
@@ -24,8 +19,8 @@ describe("simulator: fault injection and the SDK's retries", () => {
   });
 
   it("500 and a reset connection are retried with backoff", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.instanceView" }, effect: { status: 500 }, times: 1 });
     sim.addFault({ match: { operation: "vm.instanceView" }, effect: { reset: true }, times: 1 });
     const view = await h.compute.virtualMachines.instanceView("rg-app", "vm1");
@@ -34,16 +29,16 @@ describe("simulator: fault injection and the SDK's retries", () => {
   });
 
   it("a 429 without retries left reaches the caller as RestError TooManyRequests", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.get" }, effect: { status: 429, retryAfterSeconds: 0 } });
     await expect(h.compute.virtualMachines.get("rg-app", "vm1")).rejects.toMatchObject({ statusCode: 429, code: "TooManyRequests" });
     expect(sim.requestLog.byOperation("vm.get")).toHaveLength(4);
   });
 
   it("faults match by VM and script; polls of a matched operation can fail too", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.runCommand", script: "set-license-servers" }, effect: { lroFailed: { code: "VMExtensionHandlerNonTransientError", message: "Handler crashed." } } });
     sim.addFault({ match: { operation: "operation.poll", script: "probe" }, effect: { status: 503, retryAfterSeconds: 0 }, times: 1 });
     const probe = await h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
@@ -61,8 +56,8 @@ describe("simulator: fault injection and the SDK's retries", () => {
   });
 
   it("neverFinishes keeps the LRO InProgress and the Run Command lock held; clearFaults does not release it", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.runCommand", vmName: "VM1" }, effect: { neverFinishes: true }, times: 1 });
     const hung = h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await hung.submitted();
@@ -74,8 +69,8 @@ describe("simulator: fault injection and the SDK's retries", () => {
   });
 
   it("rules with times run out; removeFault drops a rule", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const id = sim.addFault({ match: { method: "GET" }, effect: { status: 500 } });
     sim.removeFault(id);
     sim.addFault({ match: { operation: "vm.get", vmName: "vm2" }, effect: { status: 500 }, times: 1 });

@@ -1,17 +1,34 @@
 import { request } from "node:https";
+import { afterEach } from "vitest";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { type AzureSimulator, type SimulatorOptions, startAzureSimulator } from "../../../local/simulator";
 import { echoRuntime, scenario, SUB } from "./fixtures";
 
-/** Starts a simulator with the test scenario and a real ComputeManagementClient pointed at it. */
-export async function startHarness(overrides: Partial<SimulatorOptions> = {}): Promise<{
+export interface Harness {
   sim: AzureSimulator;
   compute: ComputeManagementClient;
   runtime: ReturnType<typeof echoRuntime>;
-}> {
+}
+
+/** Starts a simulator with the test scenario and a real ComputeManagementClient pointed at it. */
+export async function startHarness(overrides: Partial<SimulatorOptions> = {}): Promise<Harness> {
   const runtime = echoRuntime();
   const sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: runtime, ...overrides });
   return { sim, compute: computeClient(sim), runtime };
+}
+
+/** For a describe block: a startHarness whose simulator is stopped after each test. */
+export function harnessPerTest(): (overrides?: Partial<SimulatorOptions>) => Promise<Harness> {
+  let running: AzureSimulator | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  return async (overrides) => {
+    const harness = await startHarness(overrides);
+    running = harness.sim;
+    return harness;
+  };
 }
 
 export function computeClient(sim: AzureSimulator, subscriptionId = SUB): ComputeManagementClient {

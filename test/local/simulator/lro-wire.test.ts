@@ -1,8 +1,7 @@
 import { request } from "node:https";
-import { afterEach, describe, expect, it } from "vitest";
-import type { AzureSimulator } from "../../../local/simulator";
+import { describe, expect, it } from "vitest";
 import { SUB } from "./fixtures";
-import { armToken, rawRequest, startHarness } from "./harness";
+import { armToken, rawRequest, harnessPerTest } from "./harness";
 
 const VM1 = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm1`;
 
@@ -12,15 +11,11 @@ function pathOf(url: string): string {
 }
 
 describe("simulator: LRO wire format", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("POST action: 202 without body, Azure-AsyncOperation + Location(monitor=true) + Retry-After; status then monitor answers", async () => {
-    const h = await startHarness({ retryAfterSeconds: 3 });
-    sim = h.sim;
+    const h = await start({ retryAfterSeconds: 3 });
+    const sim = h.sim;
     const token = await armToken(sim);
     const accepted = await rawRequest(sim, "POST", `${VM1}/restart?api-version=2026-03-01`, { token });
     expect(accepted.status).toBe(202);
@@ -42,8 +37,8 @@ describe("simulator: LRO wire format", () => {
   });
 
   it("puts the Host the client used into the async URLs", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const token = await armToken(sim);
     const port = new URL(sim.armEndpoint).port;
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -62,8 +57,8 @@ describe("simulator: LRO wire format", () => {
   });
 
   it("snapshot PUT: 202 with provisioningState Updating and DiskOperations URLs; PATCH VM: 200 Updating with Azure-AsyncOperation only", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const token = await armToken(sim);
     const put = await rawRequest(sim, "PUT", `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/snapshots/s1?api-version=2025-01-02`, {
       token,
@@ -82,8 +77,8 @@ describe("simulator: LRO wire format", () => {
   });
 
   it("answers 501 NotImplementedInSimulator for endpoints it does not emulate", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const res = await rawRequest(sim, "DELETE", `${VM1}?api-version=2026-03-01`, { token: await armToken(sim) });
     expect(res.status).toBe(501);
     expect(res.body).toMatchObject({ error: { code: "NotImplementedInSimulator" } });

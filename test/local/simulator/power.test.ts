@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { AzureSimulator } from "../../../local/simulator";
+import { describe, expect, it } from "vitest";
 import { script, vmId } from "./fixtures";
-import { FAST, startHarness } from "./harness";
+import { FAST, harnessPerTest } from "./harness";
 
 describe("simulator: restart, start, deallocate, powerOff", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("restarts: the LRO succeeds, the guest reboots, the agent is Not Ready, then Ready with a later status time", async () => {
     const clockTimes = ["2025-01-01T10:00:00.000Z"];
     let now = new Date(clockTimes[0] as string);
-    const h = await startHarness({ clock: () => now, agentReadyAfterPolls: 2 });
-    sim = h.sim;
+    const h = await start({ clock: () => now, agentReadyAfterPolls: 2 });
+    const sim = h.sim;
     now = new Date("2025-01-01T10:05:00.000Z");
     await h.compute.virtualMachines.restart("rg-app", "vm1", FAST);
     expect(h.runtime.reboots).toBe(1);
@@ -40,8 +35,7 @@ describe("simulator: restart, start, deallocate, powerOff", () => {
   });
 
   it("refuses a Run Command while the agent is still Not Ready after a restart", async () => {
-    const h = await startHarness({ agentReadyAfterPolls: 1 });
-    sim = h.sim;
+    const h = await start({ agentReadyAfterPolls: 1 });
     await h.compute.virtualMachines.restart("rg-app", "vm1", FAST);
     await expect(
       h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("verify") }, FAST),
@@ -52,8 +46,7 @@ describe("simulator: restart, start, deallocate, powerOff", () => {
   });
 
   it("answers 409 OperationNotAllowed to a restart of a deallocated VM", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
     await expect(h.compute.virtualMachines.restart("rg-app", "vm2", FAST)).rejects.toMatchObject({
       statusCode: 409,
       code: "OperationNotAllowed",
@@ -63,8 +56,8 @@ describe("simulator: restart, start, deallocate, powerOff", () => {
   });
 
   it("deallocates and starts: power state follows, start boots the guest", async () => {
-    const h = await startHarness({ agentReadyAfterPolls: 0 });
-    sim = h.sim;
+    const h = await start({ agentReadyAfterPolls: 0 });
+    const sim = h.sim;
     await h.compute.virtualMachines.deallocate("rg-app", "vm1", FAST);
     expect(sim.getVm(vmId("vm1"))).toMatchObject({ powerState: "deallocated", agentReady: false });
     await h.compute.virtualMachines.start("rg-app", "vm1", FAST);
@@ -76,8 +69,8 @@ describe("simulator: restart, start, deallocate, powerOff", () => {
   });
 
   it("agentNeverReady: after the restart the agent stays Not Ready however often it is read", async () => {
-    const h = await startHarness({ agentReadyAfterPolls: 1 });
-    sim = h.sim;
+    const h = await start({ agentReadyAfterPolls: 1 });
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.restart", vmName: "vm1" }, effect: { agentNeverReady: true }, times: 1 });
     await h.compute.virtualMachines.restart("rg-app", "vm1", FAST);
     for (let i = 0; i < 5; i++) {
@@ -89,8 +82,8 @@ describe("simulator: restart, start, deallocate, powerOff", () => {
   });
 
   it("vmWontStart: the start LRO fails with VMStartTimedOut and the VM is left stopped", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     sim.addFault({ match: { operation: "vm.start" }, effect: { vmWontStart: true } });
     await expect(h.compute.virtualMachines.start("rg-app", "vm2", FAST)).rejects.toThrow(
       /^The long-running operation has failed\. VMStartTimedOut\. VM 'vm2' did not start/,

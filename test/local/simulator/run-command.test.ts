@@ -1,8 +1,6 @@
-import type { ComputeManagementClient } from "@azure/arm-compute";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AzureSimulator, startAzureSimulator } from "../../../local/simulator";
-import { echoRuntime, LICENSING_KEY, scenario, script, vmId } from "./fixtures";
-import { computeClient, FAST, startHarness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { echoRuntime, LICENSING_KEY, script, vmId } from "./fixtures";
+import { FAST, harnessPerTest } from "./harness";
 
 const CONFLICT = "Run command extension execution is in progress. Please wait for completion before invoking a run command.";
 
@@ -11,15 +9,11 @@ function stream(result: { value?: { code?: string; message?: string }[] }, name:
 }
 
 describe("simulator: action Run Command through the real SDK poller", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("runs the script with its parameters and returns StdOut and StdErr from the Location result", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const result = await h.compute.virtualMachines.runCommand(
       "rg-app",
       "vm1",
@@ -37,8 +31,8 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("classifies probe and verify as read-only", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     for (const name of ["probe", "verify"]) {
       await h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script(name) }, FAST);
     }
@@ -49,8 +43,8 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("keeps only the last 4096 bytes of output, starting on a whole character", async () => {
-    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ stdoutPadding: "é".repeat(5000) }) });
-    const result = await computeClient(sim).virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
+    const { compute } = await start({ guestRuntime: echoRuntime({ stdoutPadding: "é".repeat(5000) }) });
+    const result = await compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     const out = stream(result, "StdOut") ?? "";
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(4096);
     expect(Buffer.byteLength(out)).toBeGreaterThan(4090);
@@ -59,8 +53,8 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("answers 409 Conflict while another Run Command runs on the VM, and accepts one again afterwards", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const first = h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await first.submitted();
     const second = h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
@@ -73,8 +67,7 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("answers 409 OperationNotAllowed on a deallocated VM", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
     const poller = h.compute.virtualMachines.runCommand("rg-app", "vm2", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await expect(poller).rejects.toMatchObject({
       statusCode: 409,
@@ -84,8 +77,8 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("ends the LRO Failed when the VM agent is not Ready, without running the script", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const before = sim.getGuest(vmId("vm3", "rg-legacy"));
     const failure = await h.compute.virtualMachines
       .runCommand("rg-legacy", "vm3", { commandId: "RunPowerShellScript", script: script("set-license-servers"), parameters: [{ name: "Set", value: "LicensingMode=2" }] }, FAST)
@@ -96,8 +89,7 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("answers 404 for an unknown commandId and 501 for a built-in the simulator does not run", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
     await expect(h.compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "NoSuchCommand" }, FAST)).rejects.toMatchObject({
       statusCode: 404,
       message: "The entity was not found in this Azure location.",
@@ -111,8 +103,7 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   it("keeps answering InProgress while the script still runs, however often it is polled", async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, pollWaitForScriptMs: 0 });
-    const compute: ComputeManagementClient = computeClient(sim);
+    const { sim, compute } = await start({ guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, pollWaitForScriptMs: 0 });
     const poller = compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await poller.submitted();
     for (let i = 0; i < 3; i++) expect((await poller.poll()).status).toBe("running");
@@ -136,8 +127,8 @@ describe("simulator: action Run Command through the real SDK poller", () => {
       }
       return new Date();
     };
-    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, clock });
-    const poller = computeClient(sim).virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
+    const { sim, compute } = await start({ guestRuntime: echoRuntime({ gate }), pollsUntilDone: 0, clock });
+    const poller = compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST);
     await poller.submitted();
     polling = true;
     expect((await poller.poll()).status).toBe("succeeded");
@@ -145,9 +136,9 @@ describe("simulator: action Run Command through the real SDK poller", () => {
   });
 
   it("ends the LRO Failed when the guest runtime throws", async () => {
-    sim = await startAzureSimulator({ scenario: scenario(), guestRuntime: echoRuntime({ fail: true }) });
+    const { compute } = await start({ guestRuntime: echoRuntime({ fail: true }) });
     await expect(
-      computeClient(sim).virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST),
+      compute.virtualMachines.runCommand("rg-app", "vm1", { commandId: "RunPowerShellScript", script: script("probe") }, FAST),
     ).rejects.toThrow(/VMExtensionProvisioningError\. Run Command failed in the guest runtime: runtime exploded/);
   });
 });

@@ -1,8 +1,8 @@
 import { restorePoller } from "@azure/arm-compute";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AzureSimulator, type Scenario, startAzureSimulator } from "../../../local/simulator";
-import { echoRuntime, guest, LICENSING_KEY, scenario, script, SUB, vmId } from "./fixtures";
-import { computeClient, FAST, startHarness } from "./harness";
+import { describe, expect, it } from "vitest";
+import type { Scenario } from "../../../local/simulator";
+import { guest, LICENSING_KEY, scenario, script, SUB, vmId } from "./fixtures";
+import { computeClient, FAST, harnessPerTest } from "./harness";
 
 const DISK1 = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/disks/vm1-osdisk`;
 
@@ -16,15 +16,11 @@ function snapshotInput(location = "westeurope", source = DISK1) {
 }
 
 describe("simulator: snapshots and disks", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("creates a snapshot through the SDK: 202 Updating, DiskOperations polls, final GET Succeeded with tags", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const snapshot = await h.compute.snapshots.createOrUpdate("rg-app", "snap-1", snapshotInput(), FAST);
     expect(snapshot).toMatchObject({
       name: "snap-1",
@@ -47,8 +43,8 @@ describe("simulator: snapshots and disks", () => {
   });
 
   it("refuses a snapshot whose location is not the disk's region, and one of a missing disk", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     await expect(h.compute.snapshots.createOrUpdate("rg-app", "snap-x", snapshotInput("eastus"), FAST)).rejects.toMatchObject({
       statusCode: 400,
       code: "InvalidParameter",
@@ -65,17 +61,17 @@ describe("simulator: snapshots and disks", () => {
       subscriptionId: SUB, resourceGroup: "rg-app", name: "vm9", location: "westeurope", powerState: "running", agentReady: true,
       osDisk: { name: "vm9-os", managed: true, ephemeral: true }, guest: guest("VM9"),
     });
-    sim = await startAzureSimulator({ scenario: s, guestRuntime: echoRuntime() });
+    const { compute } = await start({ scenario: s });
     const source = DISK1.replace("vm1-osdisk", "vm9-os");
-    await expect(computeClient(sim).snapshots.createOrUpdate("rg-app", "s9", snapshotInput("westeurope", source), FAST)).rejects.toMatchObject({
+    await expect(compute.snapshots.createOrUpdate("rg-app", "s9", snapshotInput("westeurope", source), FAST)).rejects.toMatchObject({
       statusCode: 409,
       code: "OperationNotAllowed",
     });
   });
 
   it("resumes a serialized snapshot poller from another client, one poll per call", async () => {
-    const h = await startHarness({ pollsUntilDone: 2 });
-    sim = h.sim;
+    const h = await start({ pollsUntilDone: 2 });
+    const sim = h.sim;
     const started = h.compute.snapshots.createOrUpdate("rg-app", "snap-2", snapshotInput(), FAST);
     await started.submitted();
     let saved = await started.serialize();
@@ -94,8 +90,8 @@ describe("simulator: snapshots and disks", () => {
   });
 
   it("lists and deletes snapshots; deleting a missing one answers 204", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     await h.compute.snapshots.createOrUpdate("rg-app", "snap-a", snapshotInput(), FAST);
     await h.compute.snapshots.createOrUpdate("rg-app", "snap-b", snapshotInput(), FAST);
     const names = [];
@@ -110,8 +106,8 @@ describe("simulator: snapshots and disks", () => {
   });
 
   it("rolls back: disk from snapshot, OS-disk swap only while deallocated, start brings the old guest back", async () => {
-    const h = await startHarness({ agentReadyAfterPolls: 0 });
-    sim = h.sim;
+    const h = await start({ agentReadyAfterPolls: 0 });
+    const sim = h.sim;
     const snapshot = await h.compute.snapshots.createOrUpdate("rg-app", "before-fix", snapshotInput(), FAST);
     await h.compute.virtualMachines.runCommand(
       "rg-app", "vm1",

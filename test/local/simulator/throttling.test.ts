@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { AzureSimulator } from "../../../local/simulator";
+import { describe, expect, it } from "vitest";
 import { TokenBucket } from "../../../local/simulator/throttling";
 import { SUB } from "./fixtures";
-import { armToken, computeClient, rawRequest, startHarness } from "./harness";
+import { armToken, computeClient, rawRequest, harnessPerTest } from "./harness";
 
 const VM = (name: string) => `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${name}`;
 
@@ -20,15 +19,11 @@ describe("token bucket", () => {
 });
 
 describe("simulator: throttling", () => {
-  let sim: AzureSimulator | undefined;
-  afterEach(async () => {
-    await sim?.stop();
-    sim = undefined;
-  });
+  const start = harnessPerTest();
 
   it("is off by default: many restarts in a row are all accepted", async () => {
-    const h = await startHarness();
-    sim = h.sim;
+    const h = await start();
+    const sim = h.sim;
     const token = await armToken(sim);
     for (let i = 0; i < 20; i++) {
       const res = await rawRequest(sim, "POST", `${VM("vm1")}/restart?api-version=2026-03-01`, { token });
@@ -38,8 +33,8 @@ describe("simulator: throttling", () => {
 
   it("Compute per-VM Update budget: 12 at once, then 429 with Retry-After until a token refills (4 per minute)", async () => {
     let now = Date.parse("2025-01-01T00:00:00Z");
-    const h = await startHarness({ clock: () => new Date(now), throttling: { enabled: true } });
-    sim = h.sim;
+    const h = await start({ clock: () => new Date(now), throttling: { enabled: true } });
+    const sim = h.sim;
     const token = await armToken(sim);
     const restart = (vm: string) => rawRequest(sim!, "POST", `${VM(vm)}/restart?api-version=2026-03-01`, { token });
     const remaining: string[] = [];
@@ -66,8 +61,8 @@ describe("simulator: throttling", () => {
 
   it("ARM subscription read bucket: SubscriptionRequestsThrottled, retried by the SDK per x-ms-retry-after-ms, then refilled", async () => {
     let now = Date.parse("2025-01-01T00:00:00Z");
-    const h = await startHarness({ clock: () => new Date(now), throttling: { enabled: true, capacityScale: 0.02, retryAfterMsHeader: true } });
-    sim = h.sim;
+    const h = await start({ clock: () => new Date(now), throttling: { enabled: true, capacityScale: 0.02, retryAfterMsHeader: true } });
+    const sim = h.sim;
     const compute = computeClient(sim);
     const names = async () => {
       const out = [];
@@ -87,8 +82,8 @@ describe("simulator: throttling", () => {
 
   it("rateScale makes budgets refill faster for benchmarks", async () => {
     let now = Date.parse("2025-01-01T00:00:00Z");
-    const h = await startHarness({ clock: () => new Date(now), throttling: { enabled: true, rateScale: 60 } });
-    sim = h.sim;
+    const h = await start({ clock: () => new Date(now), throttling: { enabled: true, rateScale: 60 } });
+    const sim = h.sim;
     const token = await armToken(sim);
     for (let i = 0; i < 12; i++) await rawRequest(sim, "POST", `${VM("vm1")}/restart?api-version=2026-03-01`, { token });
     const throttled = await rawRequest(sim, "POST", `${VM("vm1")}/restart?api-version=2026-03-01`, { token });
