@@ -6,6 +6,7 @@ import type { Cause, PlanStep } from "./playbook";
 
 export const RUN_VERDICTS = [
   "healthy",
+  "drift",
   "remediated",
   "needs-human",
   "skipped",

@@ -1,4 +1,4 @@
-import type { Cause, PlanStep, ProbeResult, StepOutput, VerifyOutput } from "./playbook";
+import type { Cause, PlanStep, ProbeResult, RestartDecision, StepOutput, VerifyOutput } from "./playbook";
 import type { RunVerdict } from "./run-record";
 
 /** How a run was started. */
@@ -61,6 +61,8 @@ export interface RunReport {
   guard?: string;
   /** How to get back to the state before the run, when something failed after a change. */
   restoreHint?: string;
+  /** Whether the plan restarts the VM and why: nobody signed in, approved with the user count, waited for the window, forced. */
+  restart?: RestartDecision;
 }
 
 export function licensingValues(probe: ProbeResult): LicensingValues {

@@ -3,9 +3,10 @@
 # Prints one compact JSON line: VerifyOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
 # Parameters are never empty; 'any' means "do not check" (docs/playbook-contract.md).
 param(
-  # 2, 4 or any: compared with the effective (Group Policy aware) licensing mode.
+  # 2, 4 or any: compared with the effective (Group Policy aware) licensing mode; a local value must be a REG_DWORD.
   [string]$ExpectedMode = 'any',
-  # Comma-separated license servers, or any: compared as a set with the effective list; each must answer.
+  # Comma-separated license servers, or any: compared as a set with the effective list (a local value must be a
+  # REG_MULTI_SZ); each must answer.
   [string]$ExpectedServers = 'any',
   # present, absent or any (either, but not a pending change).
   [string]$RdshExpected = 'any'
@@ -63,6 +64,7 @@ function Get-ServerDetail([string]$Name) {
 }
 
 try {
+  Assert-64BitProcess
   if (@('2', '4', 'any') -cnotcontains $ExpectedMode) {
     throw (New-ScriptError 'invalid-parameter' 'ExpectedMode must be 2 (per device), 4 (per user) or any.')
   }
@@ -81,7 +83,8 @@ try {
   }
 
   if ($ExpectedMode -cne 'any') {
-    $localMode = Get-RegDword $LicensingCoreKey 'LicensingMode'
+    # A LicensingMode of another kind than REG_DWORD is not read by Windows: it counts as none.
+    $localMode = Get-LicensingModeDword
     $policyMode = Get-RegDword $PolicyKey 'LicensingMode'
     $effectiveMode = $localMode
     if ($null -ne $policyMode) { $effectiveMode = $policyMode }
@@ -90,7 +93,8 @@ try {
   }
 
   if ($null -ne $expectedList) {
-    $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
+    # Only a REG_MULTI_SZ SpecifiedLicenseServers is read by Windows.
+    $specified = Get-SpecifiedServersMultiString
     $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
     $effectiveServers = $specified
     $source = 'local'

@@ -1,8 +1,9 @@
 import type { GuestState } from "../guest-state";
-import { KEYS, readCommaList, readDword, readMultiString, rdpPort } from "../guest-registry";
+import { KEYS, getRegValue, readCommaList, readDword, readMultiString, rdpPort } from "../guest-registry";
 import {
   ModelScriptError,
   addUniqueNames,
+  assert64BitProcess,
   formatTime,
   isLicenseServerName,
   licensingEvents,
@@ -25,6 +26,7 @@ const list = (names: readonly string[] | null) => (names === null ? "none" : `[$
 
 /** What src/scripts/verify.ps1 prints for a guest. */
 export function modelVerify(state: GuestState, parameters: Record<string, string>): string {
+  assert64BitProcess(state);
   const expectedMode = parameters["ExpectedMode"] ?? "any";
   const expectedServers = parameters["ExpectedServers"] ?? "any";
   const rdshExpected = parameters["RdshExpected"] ?? "any";
@@ -55,7 +57,8 @@ export function modelVerify(state: GuestState, parameters: Record<string, string
   }
 
   if (expectedList !== null) {
-    const specified = readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers");
+    const kind = getRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers")?.type;
+    const specified = kind === "REG_MULTI_SZ" ? readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers") : null;
     const policyServers = readCommaList(state, KEYS.policy, "LicenseServers");
     const effective = policyServers ?? specified;
     const source = policyServers !== null ? "policy" : "local";
