@@ -16,7 +16,7 @@ $MaxAddresses = 4
 $MaxServerChecks = 16
 $MaxListEntries = 16
 $MaxNameLength = 256
-$MaxOutputBytes = 3500
+$MaxOutputBytes = 3900
 $MaxRawData = 1368
 $MaxPacks = 4
 $script:Truncated = $false
@@ -318,18 +318,25 @@ try {
     truncated = $script:Truncated
   }
 
-  # Run Command keeps only the last 4096 bytes. Until the line fits, drop detail in this order: the oldest events,
-  # server addresses, the raw registry data (the plan then never writes that value), CAL packs (then not visible),
-  # and last the server checks at the end of the list (the policy's servers come first).
+  # Run Command keeps only the last 4096 bytes. Until the line fits, drop detail in this order: addresses beyond each
+  # server's first, the oldest events (eventCount stays), CAL packs (then not visible), the raw registry data (the
+  # plan then never writes that value), the remaining addresses, and last the server checks at the end of the list
+  # (the policy's servers come first).
   $size = { [System.Text.Encoding]::UTF8.GetByteCount((ConvertTo-Json -InputObject $result -Compress -Depth 6)) }
+  $trimAddresses = {
+    param([int]$Keep)
+    foreach ($server in $servers) { $server.addresses = @($server.addresses | Select-Object -First $Keep) }
+    $result.servers = $servers.ToArray()
+    $result.truncated = $true
+  }
+  if ((& $size) -gt $MaxOutputBytes) { & $trimAddresses 1 }
   while ((& $size) -gt $MaxOutputBytes -and $eventList.Count -gt 0) {
     $eventList.RemoveAt($eventList.Count - 1)
     $result.events = $eventList.ToArray()
     $result.truncated = $true
   }
-  foreach ($keep in @(1, 0)) {
-    if ((& $size) -le $MaxOutputBytes) { break }
-    foreach ($server in $servers) { $server.addresses = @($server.addresses | Select-Object -First $keep) }
+  if ((& $size) -gt $MaxOutputBytes) {
+    foreach ($server in $servers) { $server.cals = $null }
     $result.servers = $servers.ToArray()
     $result.truncated = $true
   }
@@ -337,11 +344,7 @@ try {
     if ((& $size) -le $MaxOutputBytes) { break }
     if ($null -ne $fact -and $null -ne $fact.data) { $fact.data = $null; $result.truncated = $true }
   }
-  if ((& $size) -gt $MaxOutputBytes) {
-    foreach ($server in $servers) { $server.cals = $null }
-    $result.servers = $servers.ToArray()
-    $result.truncated = $true
-  }
+  if ((& $size) -gt $MaxOutputBytes) { & $trimAddresses 0 }
   while ((& $size) -gt $MaxOutputBytes -and $servers.Count -gt 0) {
     $servers.RemoveAt($servers.Count - 1)
     $result.servers = $servers.ToArray()

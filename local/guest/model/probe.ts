@@ -35,7 +35,7 @@ const MAX_ADDRESSES = 4;
 const MAX_SERVER_CHECKS = 16;
 const MAX_LIST_ENTRIES = 16;
 const MAX_NAME_LENGTH = 256;
-const MAX_OUTPUT_BYTES = 3500;
+const MAX_OUTPUT_BYTES = 3900;
 const MAX_RAW_DATA = 1368;
 const MAX_PACKS = 4;
 
@@ -136,13 +136,17 @@ export function modelProbe(state: GuestState, parameters: Record<string, string>
   };
 
   const size = () => Buffer.byteLength(JSON.stringify(result), "utf8");
+  const trimAddresses = (keep: number) => {
+    for (const server of servers) server.addresses = server.addresses.slice(0, keep);
+    result.truncated = true;
+  };
+  if (size() > MAX_OUTPUT_BYTES) trimAddresses(1);
   while (size() > MAX_OUTPUT_BYTES && eventList.length > 0) {
     eventList.pop();
     result.truncated = true;
   }
-  for (const keep of [1, 0]) {
-    if (size() <= MAX_OUTPUT_BYTES) break;
-    for (const server of servers) server.addresses = server.addresses.slice(0, keep);
+  if (size() > MAX_OUTPUT_BYTES) {
+    for (const server of servers) server.cals = null;
     result.truncated = true;
   }
   for (const fact of [serversFact, modeFact]) {
@@ -152,10 +156,7 @@ export function modelProbe(state: GuestState, parameters: Record<string, string>
       result.truncated = true;
     }
   }
-  if (size() > MAX_OUTPUT_BYTES) {
-    for (const server of servers) server.cals = null;
-    result.truncated = true;
-  }
+  if (size() > MAX_OUTPUT_BYTES) trimAddresses(0);
   while (size() > MAX_OUTPUT_BYTES && servers.length > 0) {
     servers.pop();
     result.truncated = true;

@@ -97,6 +97,9 @@ const DEFINITIONS = {
   "no-cals-visible": preset("ls01 holds no CALs and the VM's identity may see that; grace over.", (g) =>
     g.licenseServer("10.0.1.4", { cals: 0, issued: 0, remoteWmi: "allowed" }),
   ),
+  "no-cals-anywhere": preset("Neither ls01 nor ls02 holds a CAL, and the VM's identity may see both: the case for removing the role.", (g) =>
+    g.licenseServer("10.0.1.4", { cals: 0, issued: 0, remoteWmi: "allowed" }).licenseServer("10.0.1.5", { cals: 0, issued: 0, remoteWmi: "allowed" }),
+  ),
   "no-cals-reboot-pending": preset("ls01 holds no CALs (visible), and Windows waits for a servicing restart, which blocks DISM.", (g) =>
     g.licenseServer("10.0.1.4", { cals: 0, issued: 0, remoteWmi: "allowed" }).pendingReboot("component-servicing"),
   ),
