@@ -231,10 +231,17 @@ export function diagnose(probe: ProbeResult, policy: PlaybookPolicy): Finding[] 
       [evidence, ...events],
     );
   } else if (!broken && events.length > 0) {
+    // Events are history; a configured server with visible, free CALs that Windows reports valid is the present.
+    const proven = (servers.value ?? []).filter((name) => {
+      const serving = servingOf(probe, name, mode.value);
+      return serving.state === "yes" && !serving.calsHidden;
+    });
     add(
       "licensing-events",
-      "breaks",
-      `Windows logged licensing errors since the last boot although the settings now look right: they may have been fixed without a restart, or a license server failed at boot.`,
+      proven.length > 0 ? "info" : "breaks",
+      proven.length > 0
+        ? `Windows logged licensing errors since the last boot, but ${proven.join(", ")} now has free CALs and Windows reports it valid: the errors are older than the fix.`
+        : "Windows logged licensing errors since the last boot although the settings now look right: they may have been fixed without a restart, or a license server cannot issue CALs that the host cannot see.",
       events,
     );
   }

@@ -11,7 +11,7 @@ beforeAll(async () => {
   // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The fix
   // works in the guest, but RDP does not answer from the app's side: the run must put the OS disk back.
   app = await startScenario(
-    [{ name: "rdsh-undo", preset: "grace-over", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
+    [{ name: "rdsh-undo", preset: "no-cals-visible", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
     { RESTORE_OS_DISK_ON_FAILURE: "true", NO_CALS_ACTION: "remove-rdsh-role" },
     "model",
   );

@@ -175,7 +175,7 @@ function manyServers(g: GuestBuilder): GuestBuilder {
         log: "System",
         provider: "Microsoft-Windows-TerminalServices-RemoteConnectionManager",
         id: 1128,
-        time: new Date(Date.parse(s.bootTime) + h * 60_000).toISOString(),
+        time: new Date(Date.parse(s.bootTime) + (h + 1) * 60_000).toISOString(),
         message: "The RD Licensing grace period has expired and the service has not registered with a license server with installed licenses.",
       });
     }
