@@ -48,8 +48,15 @@ param licensingMode '2' | '4' = '4'
 @description('NO_CALS_ACTION: report (needs a person) or remove-rdsh-role (after approval).')
 param noCalsAction 'report' | 'remove-rdsh-role' = 'report'
 
-@description('REMOVE_UNUSED_LICENSING_ROLE: also remove an RD Licensing role no configuration uses.')
+@description('REMOVE_UNUSED_LICENSING_ROLE: an RD Licensing role no setting on the host uses and that issued no CALs is drift, removed under sweepPolicy enforce after approval.')
 param removeUnusedLicensingRole bool = false
+
+@description('RESTART_WITH_USERS: what a needed restart does while users are signed in: approve (a person approves), wait (for maintenanceWindow) or force.')
+param restartWithUsers 'approve' | 'wait' | 'force' = 'approve'
+
+@description('MAINTENANCE_WINDOW: when restarts with users signed in may happen under restartWithUsers wait, UTC: [days ]HH:MM-HH:MM, e.g. Sat,Sun 02:00-05:00; empty = none.')
+@maxLength(64)
+param maintenanceWindow string = ''
 
 @description('LOGS_ENDPOINT: Log Analytics query endpoint, including /v1 (change it for sovereign clouds).')
 param logsEndpoint string = 'https://api.loganalytics.io/v1'
@@ -147,8 +154,8 @@ param rdpProbeHostSuffix string = ''
 @description('SWEEP_SCHEDULE: when the compliance sweep runs; NCRONTAB, six fields (second minute hour day month day-of-week), UTC.')
 param sweepSchedule string = '0 0 2 * * *'
 
-@description('SWEEP_POLICY: report (changes nothing) or remediate (starts a remediation run for each VM it can fix).')
-param sweepPolicy 'report' | 'remediate' = 'report'
+@description('SWEEP_POLICY: report (changes nothing), remediate (starts a remediation run for each broken VM it can fix) or enforce (also for drift from the policy).')
+param sweepPolicy 'report' | 'remediate' | 'enforce' = 'report'
 
 @description('SWEEP_MAX_CONCURRENCY: most VMs a sweep checks at once (it starts with one and doubles per clean wave).')
 @minValue(1)
@@ -255,6 +262,8 @@ var settings appSettingValues = {
   licensingMode: licensingMode
   noCalsAction: noCalsAction
   removeUnusedLicensingRole: removeUnusedLicensingRole ? 'true' : 'false'
+  restartWithUsers: restartWithUsers
+  maintenanceWindow: maintenanceWindow
   armEndpoint: environment().resourceManager
   logsEndpoint: logsEndpoint
   taskHubName: taskHubName

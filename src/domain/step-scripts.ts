@@ -77,7 +77,8 @@ export type RdshExpectation = "present" | "absent" | "any";
 /**
  * What verify checks after the plan's steps ran, from the steps themselves:
  * - the RD Session Host role was removed: only that it is absent (licensing values no longer matter);
- * - the plan was only a restart (a pending role change): nothing but a settled role and a working listener;
+ * - the plan was only a restart (a pending role change): nothing but a settled role and a working listener (the
+ *   licensing events are not checked: a role just installed logs them until a later run configures licensing);
  * - otherwise: the role is present, and the effective mode and servers are what the steps set (a value no step
  *   set is not checked: the run did not touch it). Licensing events since the restart are checked in every case.
  * The policy is not read: verify checks what this run did, not what the policy would like.
@@ -86,6 +87,7 @@ export function verifyScriptCall(steps: readonly PlanStep[], _policy?: Pick<Play
   if (!Array.isArray(steps)) invalid("invalid-step", "The plan's steps must be a list.");
   const kinds = steps.map((s) => (s as { kind?: unknown } | null)?.kind);
   let rdsh: RdshExpectation = "present";
+  let events = "check";
   let mode = NOT_CHECKED;
   let servers = NOT_CHECKED;
   for (const step of steps as unknown[]) {
@@ -102,8 +104,9 @@ export function verifyScriptCall(steps: readonly PlanStep[], _policy?: Pick<Play
     servers = NOT_CHECKED;
   } else if (kinds.length > 0 && kinds.every((k) => k === "restart")) {
     rdsh = NOT_CHECKED;
+    events = NOT_CHECKED;
   }
-  return { script: "verify", parameters: { ExpectedMode: mode, ExpectedServers: servers, RdshExpected: rdsh } };
+  return { script: "verify", parameters: { ExpectedMode: mode, ExpectedServers: servers, RdshExpected: rdsh, LicensingEvents: events } };
 }
 
 /** A restore-licensing parameter that deletes the value. */

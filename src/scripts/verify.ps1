@@ -9,7 +9,10 @@ param(
   # REG_MULTI_SZ); each must answer.
   [string]$ExpectedServers = 'any',
   # present, absent or any (either, but not a pending change).
-  [string]$RdshExpected = 'any'
+  [string]$RdshExpected = 'any',
+  # check (no licensing events since the boot) or any (not checked: a role change completed and licensing is not
+  # configured yet, so Windows logs its events until a later run configures it).
+  [string]$LicensingEvents = 'check'
 )
 
 $ScriptName = 'verify'
@@ -71,6 +74,9 @@ try {
   if (@('present', 'absent', 'any') -cnotcontains $RdshExpected) {
     throw (New-ScriptError 'invalid-parameter' 'RdshExpected must be present, absent or any.')
   }
+  if (@('check', 'any') -cnotcontains $LicensingEvents) {
+    throw (New-ScriptError 'invalid-parameter' 'LicensingEvents must be check or any.')
+  }
   $expectedList = $null
   if ($ExpectedServers -cne 'any') { $expectedList = Read-ServerList 'ExpectedServers' $ExpectedServers -Required }
   $checks = New-Object System.Collections.ArrayList
@@ -111,7 +117,9 @@ try {
   try {
     $bootTime = (Get-CimInstance -ClassName 'Win32_OperatingSystem' -ErrorAction Stop | Select-Object -First 1).LastBootUpTime
   } catch { }
-  if ($null -eq $bootTime) {
+  if ($LicensingEvents -ceq 'any') {
+    # Not checked (see the parameter).
+  } elseif ($null -eq $bootTime) {
     Add-Check $checks 'licensing-events' $false 'the last boot time is unknown'
   } else {
     $events = Get-LicensingEvents $bootTime

@@ -30,12 +30,14 @@ export function modelVerify(state: GuestState, parameters: Record<string, string
   const expectedMode = parameters["ExpectedMode"] ?? "any";
   const expectedServers = parameters["ExpectedServers"] ?? "any";
   const rdshExpected = parameters["RdshExpected"] ?? "any";
+  const licensingEventsCheck = parameters["LicensingEvents"] ?? "check";
   if (!["2", "4", "any"].includes(expectedMode)) {
     throw new ModelScriptError("invalid-parameter", "ExpectedMode must be 2 (per device), 4 (per user) or any.");
   }
   if (!["present", "absent", "any"].includes(rdshExpected)) {
     throw new ModelScriptError("invalid-parameter", "RdshExpected must be present, absent or any.");
   }
+  if (!["check", "any"].includes(licensingEventsCheck)) throw new ModelScriptError("invalid-parameter", "LicensingEvents must be check or any.");
   const expectedList = expectedServers === "any" ? null : readServerList("ExpectedServers", expectedServers, true);
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail: safeText(detail, 1000) });
@@ -72,7 +74,9 @@ export function modelVerify(state: GuestState, parameters: Record<string, string
   const bootTime = new Date(state.bootTime);
   const events = Number.isNaN(bootTime.getTime()) ? null : licensingEvents(state, bootTime);
   const bootText = events === null ? "" : formatTime(bootTime);
-  if (events === null) add("licensing-events", false, "the last boot time is unknown");
+  if (licensingEventsCheck === "any") {
+    // Not checked.
+  } else if (events === null) add("licensing-events", false, "the last boot time is unknown");
   else if (events.length === 0) add("licensing-events", true, `no licensing events since boot at ${bootText}`);
   else {
     const ids = [...new Set(events.map((e) => e.id))].sort((a, b) => a - b).join(", ");

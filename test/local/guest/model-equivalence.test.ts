@@ -124,7 +124,8 @@ describe("the generated parameter sets", () => {
     expect(new Set(RUNS.map((r) => r.script))).toEqual(new Set(["probe", "set-licensing-mode", "set-license-servers", "remove-rdsh-role", "remove-licensing-role", "verify", "restore-licensing"]));
     const verify = of("verify");
     expect(verify.some((p) => p.RdshExpected === "absent" && p.ExpectedMode === "any" && p.ExpectedServers === "any")).toBe(true);
-    expect(verify.some((p) => p.RdshExpected === "any")).toBe(true);
+    expect(verify.some((p) => p.RdshExpected === "any" && p.LicensingEvents === "any")).toBe(true);
+    expect(verify.some((p) => p.LicensingEvents === "check")).toBe(true);
     expect(verify.some((p) => p.RdshExpected === "present" && p.ExpectedMode !== "any" && p.ExpectedServers !== "any")).toBe(true);
     expect(verify.some((p) => p.ExpectedMode === "any" && p.ExpectedServers !== "any")).toBe(true);
     expect(verify.some((p) => p.ExpectedMode === "2")).toBe(true);
@@ -168,6 +169,7 @@ describeWithPwsh("model runtime = pwsh for every parameter set the app can send 
     ["set-license-servers", { Servers: "a,b,c,d,e,f,g,h,i,j,k" }],
     ["verify", { ExpectedMode: "5" }],
     ["verify", { RdshExpected: "true" }],
+    ["verify", { LicensingEvents: "maybe" }],
     ["verify", { ExpectedServers: "ls01.contoso.com,$(whoami)" }],
     ["restore-licensing", { LicensingMode: "7", LicenseServers: "absent" }],
     ["restore-licensing", { LicensingMode: "", LicenseServers: "absent" }],

@@ -72,21 +72,21 @@ describe("verifyScriptCall: what this run did, not what the policy wishes", () =
     [
       "mode and servers set",
       [{ kind: "set-licensing-mode", mode: 2 }, { kind: "set-license-servers", servers: ["ls01.contoso.com", "LS01.contoso.com."] }, { kind: "restart" }],
-      { ExpectedMode: "2", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" },
+      { ExpectedMode: "2", ExpectedServers: "ls01.contoso.com", RdshExpected: "present", LicensingEvents: "check" },
     ],
-    ["only the mode set: servers not checked", [{ kind: "set-licensing-mode", mode: 4 }, { kind: "restart" }], { ExpectedMode: "4", ExpectedServers: "any", RdshExpected: "present" }],
+    ["only the mode set: servers not checked", [{ kind: "set-licensing-mode", mode: 4 }, { kind: "restart" }], { ExpectedMode: "4", ExpectedServers: "any", RdshExpected: "present", LicensingEvents: "check" }],
     [
       "only the servers set: the mode not checked (the run did not touch it)",
       [{ kind: "set-license-servers", servers: ["10.0.0.4"] }, { kind: "restart" }],
-      { ExpectedMode: "any", ExpectedServers: "10.0.0.4", RdshExpected: "present" },
+      { ExpectedMode: "any", ExpectedServers: "10.0.0.4", RdshExpected: "present", LicensingEvents: "check" },
     ],
     [
       "RD Session Host removed: only that it is gone",
       [{ kind: "set-licensing-mode", mode: 4 }, { kind: "remove-rdsh-role" }, { kind: "restart" }],
-      { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "absent" },
+      { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "absent", LicensingEvents: "check" },
     ],
-    ["RD Licensing role removed", [{ kind: "remove-licensing-role" }, { kind: "restart" }], { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "present" }],
-    ["restart only (pending role change)", [{ kind: "restart" }], { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "any" }],
+    ["RD Licensing role removed", [{ kind: "remove-licensing-role" }, { kind: "restart" }], { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "present", LicensingEvents: "check" }],
+    ["restart only (pending role change): no licensing check yet", [{ kind: "restart" }], { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "any", LicensingEvents: "any" }],
   ];
   it.each(cases)("%s", (_name, steps, parameters) => {
     expect(verifyScriptCall(steps)).toEqual({ script: "verify", parameters });

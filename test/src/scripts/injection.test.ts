@@ -78,6 +78,10 @@ describeWithPwsh("hostile parameters are refused inside the scripts", () => {
     { RdshExpected: "present;x" },
     { RdshExpected: "true" },
     { ExpectedServers: "" },
+    { LicensingEvents: "no" },
+    { LicensingEvents: "Any" },
+    { LicensingEvents: "check;whoami" },
+    { LicensingEvents: "" },
   ])("verify refuses %j", async (parameters) => {
     await expectRefused("verify", parameters);
   });

@@ -87,6 +87,16 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
     expect(v.checks.map((c) => c.name)).not.toContain("licensing-mode");
   });
 
+  it("after a restart for a pending role install, licensing events are not held against it when asked not to", async () => {
+    const rebooted = rebootGuest(loadPreset("role-pending-restart"), later(5));
+    const params = { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "any" };
+    const checked = (await runScript(rebooted, "verify", params, later(6))).json as unknown as VerifyOutput;
+    expect(check(checked, "licensing-events")?.ok).toBe(false);
+    const skipped = (await runScript(rebooted, "verify", { ...params, LicensingEvents: "any" }, later(6))).json as unknown as VerifyOutput;
+    expect(skipped.ok).toBe(true);
+    expect(skipped.checks.map((c) => c.name)).toEqual(["rdsh-role", "termservice", "rdp-listener"]);
+  });
+
   it("reads the RDP port from RDP-Tcp PortNumber", async () => {
     const state = loadPreset("healthy");
     const rdpTcp = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp";
