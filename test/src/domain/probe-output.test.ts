@@ -185,3 +185,16 @@ describe("parseProbeOutput", () => {
     expect(b.build().servers).toHaveLength(8);
   });
 });
+
+describe("the contract's example (docs/playbook-contract.md)", () => {
+  it("is a report the parser accepts", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const doc = readFileSync(join(__dirname, "..", "..", "..", "docs", "playbook-contract.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## `probe` (read-only)"));
+    const example = /```json\n(.*)\n```/.exec(section)?.[1] ?? "";
+    const parsed = parseProbeOutput(`${example}\n`, "");
+    expect(parsed).toMatchObject({ rdpMedic: "probe", sessions: { active: 2, disconnected: 1 }, specifiedLicenseServers: ["rdls01.contoso.com"] });
+    expect(parsed.servers[0]?.health).toBe("ok");
+  });
+});
