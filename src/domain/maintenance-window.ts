@@ -61,13 +61,13 @@ export function inMaintenanceWindow(window: MaintenanceWindow, now: Date): boole
   return openingAround(window, now) !== undefined;
 }
 
-/** `now` when it is inside the window, else the next opening (within 8 days). */
+/** `now` when it is inside the window, else the next opening (within a week). */
 export function nextMaintenanceWindow(window: MaintenanceWindow, now: Date): Date {
   if (inMaintenanceWindow(window, now)) return now;
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  for (let ahead = 0; ahead <= 8; ahead++) {
+  for (let ahead = 0; ahead <= 7; ahead++) {
     const start = midnight + ahead * DAY + window.startMinute * MINUTE;
     if (start > now.getTime() && window.days.includes(new Date(start).getUTCDay())) return new Date(start);
   }
-  throw new Error(`maintenance window ${window.text} has no opening within 8 days`);
+  throw new Error(`maintenance window ${window.text} has no opening within a week`);
 }

@@ -13,21 +13,16 @@ export function decideRestart(probe: ProbeResult, steps: readonly PlanStep[], po
     return { mode: "no-users", users, detail: `${probe.computerName} restarts: nobody is signed in` };
   }
   const who = users === null ? "an unknown number of users signed in (they could not be counted)" : `${describeUsers(users)} signed in`;
-  switch (policy.restartWithUsers) {
-    case "force":
-      return { mode: "force", users, detail: `${probe.computerName} restarts with ${who}: RESTART_WITH_USERS=force` };
-    case "wait":
-      if (policy.maintenanceWindow !== undefined) {
-        return {
-          mode: "wait",
-          users,
-          window: policy.maintenanceWindow,
-          detail: `${probe.computerName} has ${who}: the run waits for the maintenance window (${policy.maintenanceWindow.text} UTC) before it changes anything and restarts`,
-        };
-      }
-      break;
-    case "approve":
-      break;
+  if (policy.restartWithUsers === "force") {
+    return { mode: "force", users, detail: `${probe.computerName} restarts with ${who}: RESTART_WITH_USERS=force` };
+  }
+  if (policy.restartWithUsers === "wait" && policy.maintenanceWindow !== undefined) {
+    return {
+      mode: "wait",
+      users,
+      window: policy.maintenanceWindow,
+      detail: `${probe.computerName} has ${who}: the run waits for the maintenance window (${policy.maintenanceWindow.text} UTC) before it changes anything and restarts`,
+    };
   }
   return { mode: "approve", users, detail: `Restarting ${probe.computerName} with ${who} needs approval` };
 }

@@ -34,6 +34,7 @@ describe("connectivityOf", () => {
     [1, 7601, "valid", undefined],
     [2, 9199, "valid", undefined],
     [9, 9200, "incompatible", "license-server-older"],
+    [9, 7601, "valid", undefined],
     [3, 20348, "incompatible", "license-server-beta"],
     [4, 20348, "incompatible", "license-server-older"],
     [5, 20348, "incompatible", "host-not-in-license-group"],
@@ -58,6 +59,24 @@ describe("connectivityOf", () => {
       expect(c.cause !== undefined, String(status)).toBe(c.verdict === "incompatible" || c.verdict === "not-connectable");
       expect(c.meaning.length, String(status)).toBeGreaterThan(20);
     }
+  });
+
+  it("says what each status means, as documented", () => {
+    const meanings = DOCUMENTED.map(([status]) => connectivityOf(status, 0).meaning);
+    expect(meanings).toEqual([
+      "the connectivity status cannot be determined",
+      "Remote Desktop Services can connect to a Windows Server 2008 R2 license server",
+      "Remote Desktop Services can connect to a Windows Server 2008 license server",
+      "it can connect, but one of the two servers runs a beta version of the operating system",
+      "it can connect, but the license server is incompatible with this host (an older license server than the host)",
+      "the license server's security group policy is on and this host is not in its Terminal Server Computers group",
+      "Remote Desktop Services cannot connect to the license server",
+      "it can connect, but the validity of the license server cannot be determined",
+      "it can connect, but the account has no administrator rights on the license server, so its validity is not visible",
+      "Remote Desktop Services can connect to a Windows Server 2008 R2 VDI license server",
+      "the check is not supported",
+      "the license server is valid",
+    ]);
   });
 
   it("describes a status with its name and meaning; the 2008-era ones say why they fail a newer host", () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { inMaintenanceWindow, nextMaintenanceWindow, parseMaintenanceWindow } from "../../../src/domain/maintenance-window";
 import type { MaintenanceWindow } from "../../../src/domain/playbook";
 
@@ -21,7 +21,22 @@ describe("parseMaintenanceWindow", () => {
     expect(window(text)).toEqual({ text: text.trim(), days, startMinute: start, endMinute: end });
   });
 
-  it.each(["", "2-5", "02:00", "24:00-01:00", "02:60-03:00", "Funday 02:00-03:00", "Mon-Tue-Wed 01:00-02:00", "02:00-02:00", "Sat;Sun 01:00-02:00", "02:00-05:00 UTC"])(
+  it("days are read in any letter case; a long wrong part is shown cut", () => {
+    expect(window("SAT,sun 02:00-05:00").days).toEqual([0, 6]);
+    expect(window("fri-mon 01:00-02:00").days).toEqual([0, 1, 5, 6]);
+    expect(window("Mon  02:00-03:00").days).toEqual([1]);
+    expect(parseMaintenanceWindow("Mondaysandtuesdaysalways 01:00-02:00")).toBe(
+      'has "mondaysandtuesdaysal", which is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun) or a range of days (Mon-Fri)',
+    );
+    expect(parseMaintenanceWindow("Thu 01:00-02:00")).toMatchObject({ days: [4] });
+  });
+
+  it("says what is wrong", () => {
+    expect(parseMaintenanceWindow("weekends")).toBe('must be "[days ]HH:MM-HH:MM" in UTC, for example "Sat,Sun 02:00-05:00"');
+    expect(parseMaintenanceWindow("01:00-01:00")).toBe("must not start and end at the same minute");
+  });
+
+  it.each(["", "2-5", "02:00", "24:00-01:00", "02:60-03:00", "Funday 02:00-03:00", "Mon-Tue-Wed 01:00-02:00", "02:00-02:00", "Sat;Sun 01:00-02:00", "02:00-05:00 UTC", "2:00-05:00", "02:00-5:00", "Mon02:00-03:00", "Mon\t02:00-03:00x", "a1 02:00-03:00", "19:5x-20:00", "20:00-2a:00", "30:00-01:00", "01:00-01:70", "-Mon 01:00-02:00", "Mon-Xyz 01:00-02:00", "Xyz-Mon 01:00-02:00"])(
     "refuses %j with a message",
     (text) => {
       expect(typeof parseMaintenanceWindow(text)).toBe("string");
@@ -30,8 +45,13 @@ describe("parseMaintenanceWindow", () => {
 });
 
 describe("maintenance window times (UTC)", () => {
-  const weekend = window("Sat,Sun 02:00-05:00");
-  const nightly = window("22:00-02:00");
+  // Parsed inside each test: a parse failure must fail a test, not the collection.
+  let weekend: MaintenanceWindow;
+  let nightly: MaintenanceWindow;
+  beforeEach(() => {
+    weekend = window("Sat,Sun 02:00-05:00");
+    nightly = window("22:00-02:00");
+  });
 
   it("knows whether a moment is inside", () => {
     expect(inMaintenanceWindow(weekend, at("2025-03-15T02:00:00Z"))).toBe(true);

@@ -43,6 +43,8 @@ describe("registry values in their binary form", () => {
     const bytes = regBytes({ kind, data })!;
     expect(bytes.toString("base64")).toBe(data);
     const content = regContent(kind, bytes);
+    const expected = { REG_SZ: "text", REG_EXPAND_SZ: "text", REG_MULTI_SZ: "list", REG_DWORD: "number", REG_QWORD: "number", REG_BINARY: "bytes", REG_NONE: "bytes" }[kind];
+    expect(content.kind).toBe(expected);
     if (content.kind === "text") expect(content.text).toBe(value);
     if (content.kind === "list") expect(content.entries).toEqual(value);
     if (content.kind === "number") expect(content.value).toBe(BigInt(value as number));
@@ -55,6 +57,11 @@ describe("registry values in their binary form", () => {
     ["REG_SZ", [], /even number/],
     ["REG_SZ", [97], /even number/],
     ["REG_SZ", [97, 0], /end with a NUL/],
+    ["REG_SZ", [0, 1], /end with a NUL/],
+    ["REG_EXPAND_SZ", [97], /even number/],
+    ["REG_EXPAND_SZ", [97, 0], /end with a NUL/],
+    ["REG_MULTI_SZ", [0, 0, 0], /even number/],
+    ["REG_MULTI_SZ", [97, 0, 0, 1], /end with two NUL/],
     ["REG_MULTI_SZ", [], /even number/],
     ["REG_MULTI_SZ", [1, 0], /empty list is one NUL/],
     ["REG_MULTI_SZ", [97, 0, 0, 0], /end with two NUL/],
@@ -63,10 +70,20 @@ describe("registry values in their binary form", () => {
     expect(regDataProblem(kind, Buffer.from(bytes))).toMatch(why);
   });
 
+  it("the largest value is 2048 bytes; regBytes refuses what is not a well-formed value", () => {
+    expect(regDataProblem("REG_BINARY", Buffer.alloc(MAX_REG_DATA_BYTES))).toBeUndefined();
+    expect(regBytes({ kind: "REG_DWORD", data: "%%%" })).toBeUndefined();
+    expect(regBytes({ kind: "REG_DWORD", data: "AQID" })).toBeUndefined();
+    expect(regBytes({ kind: "REG_DWORD", data: null })).toBeUndefined();
+    expect(regBytes({ kind: "REG_DWORD", data: "BAAAAA==" })).toEqual(Buffer.from([4, 0, 0, 0]));
+  });
+
   it("accepts only canonical base64", () => {
     expect(decodeBase64("BAAAAA==")).toEqual(Buffer.from([4, 0, 0, 0]));
     expect(decodeBase64("")).toEqual(Buffer.alloc(0));
-    for (const bad of ["BAAAAB==", "BAAAAA", "BAAA AA==", "BAAAAA=", "B===", "BA-_AA==", "BAAAAA==\n"]) expect(decodeBase64(bad), bad).toBeUndefined();
+    for (const bad of ["BAAAAB==", "BAAAAA", "BAAA AA==", "BAAAAA=", "B===", "BA-_AA==", "BAAAAA==\n", "!BAAAAA==", "BAAAAA==!", "BA=AAA=="]) {
+      expect(decodeBase64(bad), bad).toBeUndefined();
+    }
   });
 
   it("knows the kinds", () => {
@@ -83,5 +100,8 @@ describe("registry values in their binary form", () => {
     expect(describeRegValue({ kind: "REG_SZ", data: null })).toBe("REG_SZ (data not reported: too large)");
     expect(describeRegValue({ kind: "REG_DWORD", data: "AQID" })).toBe("REG_DWORD (malformed data)");
     expect(describeRegValue({ kind: "REG_SZ", data: b64("REG_SZ", "x".repeat(100)) })).toBe(`REG_SZ "${"x".repeat(80)}..."`);
+    expect(describeRegValue({ kind: "REG_SZ", data: b64("REG_SZ", "x".repeat(80)) })).toBe(`REG_SZ "${"x".repeat(80)}"`);
+    expect(describeRegValue({ kind: "REG_QWORD", data: b64("REG_QWORD", 7n) })).toBe("REG_QWORD 7");
+    expect(describeRegValue({ kind: "REG_MULTI_SZ", data: b64("REG_MULTI_SZ", []) })).toBe("REG_MULTI_SZ []");
   });
 });

@@ -22,6 +22,7 @@ describe("decideRestart", () => {
   it.each([
     ["active users", [2, 0]],
     ["only disconnected users (their work is lost too)", [0, 1]],
+    ["as many active as disconnected users", [1, 1]],
     ["users that could not be counted", null],
   ] as const)("%s: approve asks, wait waits, force forces", (_name, users) => {
     const b = users === null ? probe().sessionsUnknown() : probe().sessions(users[0], users[1]);
