@@ -311,8 +311,8 @@ function licensingRoleCauses(probe: ProbeResult, policy: PlaybookPolicy, add: (c
   if (local === null) {
     add(
       "licensing-role-in-use",
-      "info",
-      `The RD Licensing role is installed on ${probe.computerName} and no setting here uses it, but its license server could not be read locally: whether other hosts get CALs from it is unknown, so it stays.`,
+      "blocks",
+      `The RD Licensing role is installed on ${probe.computerName} and no setting here uses it, but its license server could not be read locally: whether other hosts get CALs from it is unknown, so RDP Medic does not remove it.`,
       ["Win32_TSLicenseServer / Win32_TSLicenseKeyPack: not readable"],
     );
     return;
@@ -321,8 +321,8 @@ function licensingRoleCauses(probe: ProbeResult, policy: PlaybookPolicy, add: (c
   if (issued > 0) {
     add(
       "licensing-role-in-use",
-      "info",
-      `The RD Licensing role on ${probe.computerName} is not used by this host's settings, but it has issued ${issued} CAL(s): other hosts get licenses from it, so it stays.`,
+      "blocks",
+      `The RD Licensing role on ${probe.computerName} is not used by this host's settings, but it has issued ${issued} CAL(s): other hosts get licenses from it, so RDP Medic does not remove it.`,
       [`local license server: ${issued} CAL(s) issued, activated ${String(local.activated)}`],
     );
     return;

@@ -1,4 +1,4 @@
-import { calFactsOf, checkOf, type Serving } from "./license-servers";
+import { checkOf, type Serving } from "./license-servers";
 import { calKind, calVersionName, GPO_SETTING, hostCalVersion, hostRelease, REGISTRY } from "./licensing-state";
 import type { LicensingMode, PlaybookPolicy, ProbeResult } from "./playbook";
 
@@ -158,6 +158,12 @@ export function modeSwitchHiddenAction(probe: ProbeResult, policy: PlaybookPolic
   );
 }
 
-export function calFactsSummary(probe: ProbeResult, name: string): string {
-  return calFactsOf(probe, name) === null ? "not visible from the host" : "visible";
+export function licensingRoleInUseAction(probe: ProbeResult): string {
+  const local = probe.localLicenseServer;
+  const issued = local === null ? "may have issued CALs (its license server could not be read)" : `has issued ${local.packs.reduce((n, p) => n + p.issued, 0)} CAL(s)`;
+  return (
+    `REMOVE_UNUSED_LICENSING_ROLE asks to remove the RD Licensing role from ${probe.computerName}, but it ${issued}: check in RD Licensing Manager ` +
+    `which hosts use it, move them to another license server first, then remove the role by hand (Uninstall-WindowsFeature RDS-Licensing), ` +
+    `or keep it and leave this VM out of the policy (the opt-out tag).`
+  );
 }

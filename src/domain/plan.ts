@@ -6,6 +6,7 @@ import {
   fixGpoServersAction,
   installLicenseServerAction,
   licensingEventsAction,
+  licensingRoleInUseAction,
   modeSwitchHiddenAction,
   notBackedUpAction,
   perUserInWorkgroupAction,
@@ -70,6 +71,9 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
   if (has("role-pending-restart")) return finish([{ kind: "restart" }]);
 
   const writes = new Writes(probe, policy, human);
+  // A licensing role the policy would remove but that other hosts may use: a person decides.
+  const roleInUse = has("licensing-role-in-use");
+  if (roleInUse) human.push(licensingRoleInUseAction(probe));
 
   if (breaking.length > 0) {
     const steps: PlanStep[] = [];
@@ -113,11 +117,11 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
         approvals.push({ kind: "remove-licensing-role", detail: licensingRoleApproval(probe) });
       }
     }
-    return finish(steps, steps.length > 0 ? "fix" : "drift");
+    return finish(steps, steps.length > 0 ? "fix" : roleInUse ? "needs-human" : "drift");
   }
   if (has("gpo-manages-licensing")) writes.gpoActions();
   if (has("broker-managed") && drifting.length > 0) human.push(brokerAction(probe, policy));
-  return finish([], drifting.length > 0 ? "drift" : "healthy");
+  return finish([], roleInUse ? "needs-human" : drifting.length > 0 ? "drift" : "healthy");
 }
 
 /** The registry writes a plan may make, each refused (with what a person must do) when it would not be safe. */

@@ -266,6 +266,8 @@ describe("planRemediation: report what merely differs", () => {
     ["GPO sets another working mode: drift, the GPO named", () => probe().gpoMode(2), policy(), "drift", [], [/"Set the Remote Desktop licensing mode"/]],
     ["broker host that differs: drift, the deployment named", () => probe().broker("cb01").mode(2), policy(), "drift", [], [/Set-RDLicenseConfiguration/]],
     ["unused licensing role: drift", () => probe().localLicenseServer({ activated: false, packs: [] }), tidy, "drift", [], []],
+    ["licensing role used by other hosts, policy would remove it: a person decides", () => probe().localLicenseServer(cals("user", 5, 2)), tidy, "needs-human", [], [/has issued 2 CAL\(s\)/]],
+    ["licensing role used by other hosts on a broken host: the fix goes on, the person is told", () => probe().mode(null).localLicenseServer(cals("user", 5, 2)), tidy, "fix", [mode4, restart], [/has issued 2 CAL\(s\)/]],
   ];
   check(drift);
 });
@@ -320,8 +322,15 @@ describe("planRemediation: enforce (sweeps under SWEEP_POLICY=enforce)", () => {
         [],
         [/waits for a restart \(component-servicing\), and DISM cannot remove the RD Licensing role/],
       ],
-      ["licensing role that issued CALs: never removed", () => probe().localLicenseServer(cals("user", 50, 14)), tidy, "healthy", [], []],
-      ["licensing role unreadable: never removed", () => probe().localLicenseServer(null), tidy, "healthy", [], []],
+      [
+        "licensing role that issued CALs: never removed, a person decides",
+        () => probe().localLicenseServer(cals("user", 50, 14)),
+        tidy,
+        "needs-human",
+        [],
+        [/REMOVE_UNUSED_LICENSING_ROLE asks to remove the RD Licensing role from RDSH01, but it has issued 14 CAL\(s\).*Uninstall-WindowsFeature RDS-Licensing/],
+      ],
+      ["licensing role unreadable: never removed", () => probe().localLicenseServer(null), tidy, "needs-human", [], [/may have issued CALs \(its license server could not be read\)/]],
     ],
     enforce,
   );
