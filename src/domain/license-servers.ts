@@ -5,7 +5,6 @@ import {
   calVersionName,
   hostCalVersion,
   hostRelease,
-  normalizeServer,
   pointsAtThisVm,
   sameServer,
 } from "./licensing-state";
@@ -21,21 +20,21 @@ export function checkOf(probe: ProbeResult, name: string): LicenseServerCheck | 
   return probe.servers.find((c) => sameServer(c.name, name));
 }
 
-/** A machine's identity: "self" for this VM, else its resolved addresses, else its name (it does not resolve). */
-function identities(probe: ProbeResult, name: string): string[] {
-  if (pointsAtThisVm(probe, name)) return ["self"];
-  const addresses = checkOf(probe, name)?.addresses ?? [];
-  return addresses.length > 0 ? addresses.map((a) => `ip:${a.toLowerCase()}`) : [`name:${normalizeServer(name)}`];
+/** The addresses a name resolved to (lower case: IPv6 may be printed either way); none when it was not checked. */
+function addressesOf(probe: ProbeResult, name: string): string[] {
+  return (checkOf(probe, name)?.addresses ?? []).map((a) => a.toLowerCase());
 }
 
 /**
  * The same license server under two names: another spelling (case, trailing dot), an FQDN and its IP address or
- * short name when they resolve to the same address, localhost and the VM's own name or addresses.
+ * short name when they resolve to a common address, localhost and the VM's own name or addresses.
  */
 export function sameMachine(probe: ProbeResult, a: string, b: string): boolean {
   if (sameServer(a, b)) return true;
-  const left = identities(probe, a);
-  return identities(probe, b).some((id) => left.includes(id));
+  const self = pointsAtThisVm(probe, a);
+  if (self || pointsAtThisVm(probe, b)) return self && pointsAtThisVm(probe, b);
+  const left = addressesOf(probe, a);
+  return addressesOf(probe, b).some((x) => left.includes(x));
 }
 
 /** Groups names into machines, in first-seen order; each group keeps every spelling seen. */
