@@ -25,8 +25,8 @@ export interface PlanOptions {
   enforceDrift: boolean;
 }
 
-/** Step order (the article's): mode, servers, role removals, one restart. */
-const ORDER: PlanStep["kind"][] = ["set-licensing-mode", "set-license-servers", "remove-rdsh-role", "remove-licensing-role", "restart"];
+/** Step order (the article's): mode, servers, role removals; one restart after them. */
+const ORDER: PlanStep["kind"][] = ["set-licensing-mode", "set-license-servers", "remove-rdsh-role", "remove-licensing-role"];
 
 /**
  * Turns causes into ordered steps. It changes a setting only when a cause says licensing breaks because of it
@@ -42,13 +42,14 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
   const drifting = causes.filter((c) => c.effect === "drift");
   const human: string[] = [];
   const approvals: ApprovalReason[] = [];
-  const finish = (steps: PlanStep[], verdict?: Plan["verdict"]): Plan => {
-    const ordered = [...steps].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
-    if (ordered.some((s) => s.kind !== "restart") && !ordered.some((s) => s.kind === "restart")) ordered.push({ kind: "restart" });
+  /** The plan: the changes in order and one restart after them ("fix"), else the verdict given. */
+  const finish = (changes: PlanStep[], otherwise: Exclude<Plan["verdict"], "fix">, restartOnly = false): Plan => {
+    const ordered = [...changes].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+    if (ordered.length > 0 || restartOnly) ordered.push({ kind: "restart" });
     const restart = decideRestart(probe, ordered, policy);
     if (restart.mode === "approve") approvals.push({ kind: "restart-with-users", detail: restart.detail });
     return {
-      verdict: verdict ?? (ordered.length > 0 ? "fix" : human.length > 0 || breaking.length > 0 ? "needs-human" : drifting.length > 0 ? "drift" : "healthy"),
+      verdict: ordered.length > 0 ? "fix" : otherwise,
       causes,
       steps: ordered,
       humanActions: [...new Set(human)],
@@ -58,17 +59,18 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
     };
   };
 
-  if (has("role-not-installed")) return finish([]);
+  // No role, no RD licensing: nothing to fix and nothing for a person to do about it.
+  if (has("role-not-installed")) return finish([], "healthy");
   if (has("role-state-unknown")) {
     human.push(roleUnknownAction(probe));
-    return finish([]);
+    return finish([], "needs-human");
   }
   if (has("termservice-disabled", "termservice-stopped")) {
     human.push(termServiceAction(probe));
-    return finish([]);
+    return finish([], "needs-human");
   }
   // A servicing operation waits: restart first, then the next run sees the settled role.
-  if (has("role-pending-restart")) return finish([{ kind: "restart" }]);
+  if (has("role-pending-restart")) return finish([], "needs-human", true);
 
   const writes = new Writes(probe, policy, human);
   // A licensing role the policy would remove but that other hosts may use: a person decides.
@@ -78,7 +80,7 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
   if (breaking.length > 0) {
     const steps: PlanStep[] = [];
     const removal = noCalsRemoval(probe, causes, policy, human, approvals);
-    if (removal !== undefined) return finish(removal);
+    if (removal !== undefined) return finish(removal, "needs-human");
 
     const current = effectiveMode(probe).value;
     // Switching towards the CALs there are is a fix; the policy's mode must be the one they are for.
@@ -94,8 +96,7 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
     }
     if (has("licensing-events") && steps.length === 0 && !writes.blocked) human.push(licensingEventsAction(probe));
     // No partial fix: a broken host gets every step it needs, or none.
-    if (writes.blocked || steps.length === 0) return finish([], "needs-human");
-    return finish(steps);
+    return finish(writes.blocked ? [] : steps, "needs-human");
   }
 
   if (drifting.length > 0 && options.enforceDrift) {
@@ -109,7 +110,7 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
       const step = writes.servers(mode, "drift");
       if (step !== undefined) steps.push(step);
     }
-    if (has("gpo-manages-licensing")) writes.gpoActions();
+    writes.gpoActions();
     if (has("licensing-role-unused")) {
       if (probe.pendingReboot.length > 0) human.push(rebootPendingAction(probe, "remove the RD Licensing role"));
       else {
@@ -117,9 +118,9 @@ export function planRemediation(probe: ProbeResult, causes: Cause[], policy: Pla
         approvals.push({ kind: "remove-licensing-role", detail: licensingRoleApproval(probe) });
       }
     }
-    return finish(steps, steps.length > 0 ? "fix" : roleInUse ? "needs-human" : "drift");
+    return finish(steps, roleInUse ? "needs-human" : "drift");
   }
-  if (has("gpo-manages-licensing")) writes.gpoActions();
+  writes.gpoActions();
   if (has("broker-managed") && drifting.length > 0) human.push(brokerAction(probe, policy));
   return finish([], roleInUse ? "needs-human" : drifting.length > 0 ? "drift" : "healthy");
 }
@@ -144,13 +145,9 @@ class Writes {
   private localWriteProblem(value: "LicensingMode" | "SpecifiedLicenseServers"): string | undefined {
     const { probe, policy } = this;
     if (probe.broker !== null) return brokerAction(probe, policy);
-    const gpo = gpoConflicts(probe, policy);
-    if (value === "LicensingMode" && probe.policyLicensingMode !== null) {
-      return gpo.mode !== null ? fixGpoModeAction(probe, policy, gpo.mode) : fixGpoModeAction(probe, policy, probe.policyLicensingMode);
-    }
-    if (value === "SpecifiedLicenseServers" && effectiveServers(probe).source === "gpo") {
-      return fixGpoServersAction(probe, policy, probe.policyLicenseServers ?? []);
-    }
+    if (value === "LicensingMode" && probe.policyLicensingMode !== null) return fixGpoModeAction(probe, policy, probe.policyLicensingMode);
+    const servers = effectiveServers(probe);
+    if (value === "SpecifiedLicenseServers" && servers.source === "gpo") return fixGpoServersAction(probe, policy, servers.value!);
     const fact = value === "LicensingMode" ? probe.licensingModeValue : probe.specifiedLicenseServersValue;
     if (fact !== null && fact.data === null) return notBackedUpAction(probe, value);
     return undefined;
@@ -183,11 +180,7 @@ class Writes {
     const targets = this.targets(policy.licensingMode);
     const hidden = targets.filter((t) => t.serving.state !== "no" && calFactsOf(probe, t.name) === null).map((t) => t.name);
     if (hidden.length > 0) return this.refuse(modeSwitchHiddenAction(probe, policy, hidden));
-    if (!targets.some((t) => t.serving.state === "yes")) {
-      this.serverActions(targets);
-      this.blocked = true;
-      return undefined;
-    }
+    if (!targets.some((t) => t.serving.state === "yes")) return this.refuseServers(targets);
     return { kind: "set-licensing-mode", mode: policy.licensingMode };
   }
 
@@ -200,22 +193,20 @@ class Writes {
     if (problem !== undefined) return this.refuse(problem);
     const targets = this.targets(mode);
     const good = targets.filter((t) => (why === "broken" ? t.serving.state !== "no" : t.serving.state === "yes"));
-    if (good.length === 0) {
-      this.serverActions(targets);
-      if (why === "broken") this.blocked = true;
-      return undefined;
-    }
+    if (good.length === 0) return this.refuseServers(targets);
     return { kind: "set-license-servers", servers: uniqueServers(this.policy.licenseServers) };
   }
 
-  /** What a person does about each policy server that cannot serve; installing one when none resolves at all. */
-  private serverActions(targets: Array<{ name: string; serving: Serving }>): void {
+  /** Refused for the policy's servers: what a person does about each that cannot serve; installing one when none resolves. */
+  private refuseServers(targets: Array<{ name: string; serving: Serving }>): undefined {
     const { probe, policy } = this;
+    this.blocked = true;
     if (targets.every((t) => checkOf(probe, t.name)?.dnsResolved === false)) this.human.push(installLicenseServerAction(probe, policy));
     for (const t of targets) {
       const action = serverAction(probe, policy, t.name, t.serving);
       if (action !== undefined) this.human.push(action);
     }
+    return undefined;
   }
 
   gpoActions(): void {
@@ -244,7 +235,6 @@ function noCalsRemoval(probe: ProbeResult, causes: Cause[], policy: PlaybookPoli
     human.push(calsHiddenForRemovalAction(probe, unseen));
     return undefined;
   }
-  if (probe.rdshFeature !== "Installed") return undefined;
   if (probe.pendingReboot.length > 0) {
     human.push(rebootPendingAction(probe, "remove the RD Session Host role"));
     return undefined;

@@ -42,6 +42,7 @@ describe("planRemediation: fix what is broken", () => {
   check([
     ["healthy: nothing to do", () => probe(), policy(), "healthy", [], []],
     ["role not installed: nothing to do", () => probe().rdsh("Available", 0).mode(null), policy(), "healthy", [], []],
+    ["role not installed: Group Policy licensing values that differ are not a person's task either", () => probe().rdsh("Available", 0).gpoMode(2).gpoServers(["x.contoso.com"]), policy(), "healthy", [], []],
     ["mode unset: set it, restart", () => probe().mode(null), policy(), "fix", [mode4, restart], []],
     ["mode 5: set it", () => probe().mode(5), policy(), "fix", [mode4, restart], []],
     ["mode as a REG_SZ: rewrite it as the REG_DWORD Windows reads", () => probe().mode(4, "REG_SZ"), policy(), "fix", [mode4, restart], []],
