@@ -41,6 +41,7 @@ const SETTINGS = {
   SWEEP_MAX_CONCURRENCY: "2",
   SWEEP_TAG_EXCLUDE: "rdp-medic-sweep=skip",
   SWEEP_POLICY: "remediate",
+  BREAKER_THRESHOLD: "1000",
 };
 
 interface RunScenario {
