@@ -2,7 +2,7 @@ import { functionRegistry } from "../../../local/durable/functions-core";
 import * as df from "durable-functions";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { OrchestrationContext } from "durable-functions";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { EventType, type HistoryEvent } from "../../../local/durable/history";
 import { LocalDurableHost } from "../../../local/durable/host";
 import type { LogEntry } from "../../../local/durable/invoker";
 import { readVersioning, versioningFrom } from "../../../local/durable/versioning";
-import { childVersion } from "../../../src/orchestrations/orchestration-version";
+import { childVersion, compareOrchestrationVersions } from "../../../src/orchestrations/orchestration-version";
 
 df.app.activity("Step", { handler: (label: string) => label });
 
@@ -254,5 +254,48 @@ describe("a worker meets an instance of another version", () => {
     h.raiseEvent(id, "Go");
     await h.runUntilIdle();
     expect(h.getStatus(id)).toMatchObject({ runtimeStatus: "Completed", output: "2.0" });
+  });
+});
+
+describe("the project's host.json is the one place the orchestration version is set", () => {
+  const root = process.cwd();
+  const hostJson = JSON.parse(readFileSync(join(root, "host.json"), "utf8")) as {
+    extensions: { durableTask: Record<string, unknown> };
+    extensionBundle: { id: string; version: string };
+  };
+  const durableTask = hostJson.extensions.durableTask;
+
+  it("declares a major.minor defaultVersion, so that the next versions compare newer as numbers (\"10.0\" after \"9.0\")", () => {
+    const version = durableTask.defaultVersion as string;
+    expect(version).toMatch(/^\d+\.\d+$/);
+    const [major] = version.split(".").map(Number) as [number];
+    expect(compareOrchestrationVersions(`${major + 1}.0`, version)).toBe(1);
+    expect(compareOrchestrationVersions(`${major + 10}.0`, `${major + 9}.0`)).toBe(1);
+    // The extension takes the value literally: a %SETTING% would become the version itself.
+    expect(version).not.toContain("%");
+  });
+
+  it("states the strategies it relies on: CurrentOrOlder with Reject (old instances run on new code; newer ones wait, never fail)", () => {
+    expect(durableTask.versionMatchStrategy).toBe("CurrentOrOlder");
+    expect(durableTask.versionFailureStrategy).toBe("Reject");
+  });
+
+  it("asks for an extension bundle whose Durable extension supports versioning for JavaScript apps (4.30.0 or later, before 5)", () => {
+    expect(hostJson.extensionBundle.id).toBe("Microsoft.Azure.Functions.ExtensionBundle");
+    const range = /^\[(\d+)\.(\d+)\.(\d+), 5\.0\.0\)$/.exec(hostJson.extensionBundle.version);
+    expect(range, hostJson.extensionBundle.version).not.toBeNull();
+    expect(compareOrchestrationVersions(range!.slice(1).join("."), "4.30.0")).toBeGreaterThanOrEqual(0);
+  });
+
+  it("no app setting overrides it (AzureFunctionsJobHost__extensions__durableTask__* would win over host.json)", () => {
+    const files = [
+      "local.settings.sample.json",
+      ...readdirSync(join(root, "infra"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".bicep") || f.endsWith(".bicepparam") || f.endsWith(".json"))
+        .map((f) => join("infra", f)),
+    ];
+    expect(files.some((f) => f.endsWith("function-app.bicep"))).toBe(true);
+    const overriding = files.filter((f) => /AzureFunctionsJobHost__extensions__durableTask/i.test(readFileSync(join(root, f), "utf8")));
+    expect(overriding).toEqual([]);
   });
 });
