@@ -115,7 +115,7 @@ class ShimReplay {
           event.EventId,
           "subOrchestration",
           event.Name,
-          `a sub-orchestration task with sequence ID ${event.EventId} and name '${event.Name}' (instance ID '${event.InstanceId}')`,
+          `a sub-orchestration task with sequence ID ${event.EventId} and name '${event.Name}' (version '${event.Version ?? ""}', instance ID '${event.InstanceId}')`,
         );
       case EventType.EventSent:
         return this.match(event.EventId, "sendEvent", event.Name, `a send event task with sequence ID ${event.EventId} and name '${event.Name}'`);
