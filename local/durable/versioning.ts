@@ -59,7 +59,7 @@ export function versioningFrom(hostJson: unknown, environment: NodeJS.ProcessEnv
     throw new Error(`${source}: extensions.durableTask.defaultVersion must be a string such as "1.0", not ${JSON.stringify(defaultVersion)}.`);
   }
   return {
-    defaultVersion: defaultVersion ?? "",
+    defaultVersion: defaultVersion ?? DEFAULT_VERSIONING.defaultVersion,
     matchStrategy: oneOf(value("versionMatchStrategy"), VERSION_MATCH_STRATEGIES, "versionMatchStrategy", source) ?? DEFAULT_VERSIONING.matchStrategy,
     failureStrategy:
       oneOf(value("versionFailureStrategy"), VERSION_FAILURE_STRATEGIES, "versionFailureStrategy", source) ?? DEFAULT_VERSIONING.failureStrategy,

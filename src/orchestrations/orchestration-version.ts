@@ -70,12 +70,12 @@ function parseDotNetVersion(text: string): number[] | undefined {
   const numbers: number[] = [];
   for (const part of parts) {
     if (!COMPONENT.test(part)) return undefined;
-    const value = Number(part.trim());
+    const value = Number(part);
     if (value < 0 || value > INT32_MAX) return undefined;
     numbers.push(Math.abs(value)); // "-0" is 0
   }
-  while (numbers.length < 4) numbers.push(-1);
-  return numbers;
+  const [major, minor, build = -1, revision = -1] = numbers as [number, number, number?, number?];
+  return [major, minor, build, revision];
 }
 
 // string.Compare(a, b, StringComparison.OrdinalIgnoreCase): UTF-16 code units, each upper-cased on its own.

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EventType, type HistoryEvent } from "../../../local/durable/history";
 import { LocalDurableHost } from "../../../local/durable/host";
 import type { LogEntry } from "../../../local/durable/invoker";
-import { readVersioning, versioningFrom } from "../../../local/durable/versioning";
+import { readVersioning, versionVerdict, versioningFrom } from "../../../local/durable/versioning";
 import { childVersion, compareOrchestrationVersions } from "../../../src/orchestrations/orchestration-version";
 
 df.app.activity("Step", { handler: (label: string) => label });
@@ -109,7 +109,27 @@ describe("host.json versioning keys", () => {
     expect(readVersioning(empty, {})).toEqual({ defaultVersion: "", matchStrategy: "CurrentOrOlder", failureStrategy: "Reject" });
   });
 
+  it("null counts as not set (as in host.json for the extension), and surrounding white space in a name is ignored", () => {
+    expect(versioningFrom({ extensions: { durableTask: { defaultVersion: null, versionMatchStrategy: null, versionFailureStrategy: " fail " } } })).toEqual({
+      defaultVersion: "",
+      matchStrategy: "CurrentOrOlder",
+      failureStrategy: "Fail",
+    });
+    expect(versioningFrom({ extensions: null })).toEqual({ defaultVersion: "", matchStrategy: "CurrentOrOlder", failureStrategy: "Reject" });
+    expect(versioningFrom(null)).toEqual({ defaultVersion: "", matchStrategy: "CurrentOrOlder", failureStrategy: "Reject" });
+  });
+
+  it("a host.json that is not JSON stops the host, naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rdp-medic-bad-"));
+    dirs.push(dir);
+    writeFileSync(join(dir, "host.json"), "{ not json");
+    expect(() => readVersioning(dir, {})).toThrow(`${join(dir, "host.json")} could not be read: `);
+  });
+
   it("refuses values the extension cannot bind, naming the key and the allowed values", () => {
+    expect(() => versioningFrom({ extensions: { durableTask: { versionMatchStrategy: 2 } } })).toThrow(
+      "host.json: extensions.durableTask.versionMatchStrategy must be one of None, Strict, CurrentOrOlder, not 2.",
+    );
     expect(() => versioningFrom({ extensions: { durableTask: { versionMatchStrategy: "Newest" } } })).toThrow(
       'host.json: extensions.durableTask.versionMatchStrategy must be one of None, Strict, CurrentOrOlder, not "Newest".',
     );
@@ -121,6 +141,31 @@ describe("host.json versioning keys", () => {
     const dir = appDir({ defaultVersion: "1.0" });
     expect(readVersioning(dir, { azurefunctionsjobhost__extensions__durabletask__defaultversion: "7.0" }).defaultVersion).toBe("7.0");
     expect(readVersioning(dir, {}).defaultVersion).toBe("1.0");
+  });
+});
+
+describe("what a worker does with an instance of a version", () => {
+  const worker = (matchStrategy: "None" | "Strict" | "CurrentOrOlder", failureStrategy: "Reject" | "Fail" = "Reject") => ({ defaultVersion: "2.0", matchStrategy, failureStrategy });
+  it.each([
+    ["None", "9.0", "run"],
+    ["None", "", "run"],
+    ["Strict", "2.0", "run"],
+    ["Strict", "1.0", "reject"],
+    ["Strict", "2.00", "reject"],
+    ["Strict", "3.0", "reject"],
+    ["CurrentOrOlder", "", "run"],
+    ["CurrentOrOlder", "1.0", "run"],
+    ["CurrentOrOlder", "2.0", "run"],
+    ["CurrentOrOlder", "2.0.0", "reject"],
+    ["CurrentOrOlder", "10.0", "reject"],
+  ] as const)("%s meets %j: %s", (strategy, version, verdict) => {
+    expect(versionVerdict(worker(strategy), version)).toBe(verdict);
+  });
+
+  it("Fail turns every mismatch into a failure, and leaves matches alone", () => {
+    expect(versionVerdict(worker("CurrentOrOlder", "Fail"), "3.0")).toBe("fail");
+    expect(versionVerdict(worker("Strict", "Fail"), "1.0")).toBe("fail");
+    expect(versionVerdict(worker("CurrentOrOlder", "Fail"), "1.0")).toBe("run");
   });
 });
 

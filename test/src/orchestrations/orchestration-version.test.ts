@@ -14,6 +14,7 @@ const CASES: Array<[string | null | undefined, string | null | undefined, -1 | 0
   [null, "1.0", -1, "no version is older than any version"],
   ["1.0", "", 1, "any version is newer than none"],
   ["", "v0", -1, "even a version that is not a number"],
+  ["\u0001", " ", 1, "even one whose text sorts before white space"],
   ["1.0", "2.0", -1, "numeric versions by number"],
   ["2.0", "1.0", 1, "numeric versions by number"],
   ["1.10", "1.9", 1, "component by component, not as text"],
