@@ -63,31 +63,29 @@ export async function replayRecordedInstance(registry: FunctionRegistry, recorde
   const episodes = splitEpisodes(recorded.history);
   let past: HistoryEvent[] = [];
   for (const [index, episode] of episodes.entries()) {
+    // A suspend or resume episode replays too: the orchestrator decides nothing new in it, as recorded.
     const messages = episode.filter((e): e is OrchestrationMessage => MESSAGE_TYPES.has(e.EventType));
-    const control = messages.length === 1 && (messages[0]?.EventType === EventType.ExecutionSuspended || messages[0]?.EventType === EventType.ExecutionResumed);
-    if (!control) {
-      const outcome = await runEpisode(
-        invoker,
-        {
-          instanceId: recorded.instanceId,
-          name: recorded.name,
-          executionId: started.OrchestrationInstance.ExecutionId,
-          parentInstanceId: started.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
-          pastHistory: past,
-          defaultVersion: started.Version,
-        },
-        messages.map((m) => ({ ...m, IsPlayed: false })),
-        new Date((episode[0] as HistoryEvent).Timestamp),
-        { request: entityRequest },
-      );
-      const want = outcomes(episode);
-      const got = outcomes(outcome.events);
-      if (!sameOutcomes(want, got)) {
-        const reason = outcome.result.kind === "failed" ? outcome.result.reason : undefined;
-        return { episodes: episodes.length, divergence: { episode: index, recorded: want, replayed: got, ...(reason ? { reason } : {}) } };
-      }
+    const outcome = await runEpisode(
+      invoker,
+      {
+        instanceId: recorded.instanceId,
+        name: recorded.name,
+        executionId: started.OrchestrationInstance.ExecutionId,
+        parentInstanceId: started.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
+        pastHistory: past,
+        defaultVersion: started.Version,
+      },
+      messages,
+      new Date((episode[0] as HistoryEvent).Timestamp),
+      { request: entityRequest },
+    );
+    const want = outcomes(episode);
+    const got = outcomes(outcome.events);
+    if (!sameOutcomes(want, got)) {
+      const reason = outcome.result.kind === "failed" ? outcome.result.reason : undefined;
+      return { episodes: episodes.length, divergence: { episode: index, recorded: want, replayed: got, ...(reason ? { reason } : {}) } };
     }
-    past = [...past, ...episode.map((e) => ({ ...e, IsPlayed: true }))];
+    past = [...past, ...episode];
   }
   return { episodes: episodes.length };
 }
@@ -104,8 +102,8 @@ export function describeDivergence(divergence: ReplayDivergence): string {
 function splitEpisodes(history: readonly HistoryEvent[]): HistoryEvent[][] {
   const episodes: HistoryEvent[][] = [];
   for (const event of history) {
-    if (event.EventType === EventType.OrchestratorStarted || episodes.length === 0) episodes.push([]);
-    (episodes[episodes.length - 1] as HistoryEvent[]).push(event);
+    if (event.EventType === EventType.OrchestratorStarted) episodes.push([]);
+    episodes[episodes.length - 1]?.push(event);
   }
   return episodes;
 }

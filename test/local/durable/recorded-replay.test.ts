@@ -59,6 +59,29 @@ df.app.orchestration("OrderUnversioned", function* (context: OrchestrationContex
   return { count, applied };
 });
 
+df.app.orchestration("OrderWaitsFirst", function* (context: OrchestrationContext) {
+  yield context.df.waitForExternalEvent("Never");
+  return "changed";
+});
+
+df.app.orchestration("OrderThrows", function* () {
+  throw new Error("cannot go on");
+});
+
+df.app.orchestration("OrderAlsoAudits", function* (context: OrchestrationContext) {
+  yield context.df.Task.all([context.df.callActivity("Prepare"), context.df.callActivity("Audit")]);
+  return "changed";
+});
+
+// A child that acts on knowing its parent: its replay needs the parent it was recorded with.
+df.app.orchestration("Helper", function* (context: OrchestrationContext) {
+  yield context.df.callActivity(context.df.parentInstanceId ? "Report" : "Audit");
+  return context.df.parentInstanceId;
+});
+df.app.orchestration("Caller", function* (context: OrchestrationContext) {
+  return yield context.df.callSubOrchestrator("Helper", null, `${context.df.instanceId}:helper`);
+});
+
 let host: LocalDurableHost;
 let recorded: RecordedInstance;
 beforeEach(async () => {
@@ -107,6 +130,31 @@ describe("replaying a recorded history against the current code", () => {
 
     const v2 = { ...recorded, history: recorded.history.map((e) => (e.EventType === 0 ? { ...e, Version: "2.0" } : e)) };
     expect((await replayRecordedInstance(as("OrderVersioned"), v2)).divergence?.replayed.join(" ")).toMatch(/Audit/);
+  });
+
+  it("an episode where the code decides nothing, or more, or fails, diverges too, and says why", async () => {
+    const waits = await replayRecordedInstance(as("OrderWaitsFirst"), recorded);
+    expect(waits.divergence).toMatchObject({ episode: 0, replayed: [] });
+    expect(describeDivergence(waits.divergence!)).toBe("episode 0: recorded TaskScheduled(Prepare)#0; the current code did (nothing)");
+
+    const more = await replayRecordedInstance(as("OrderAlsoAudits"), recorded);
+    expect(more.divergence).toMatchObject({ episode: 0, recorded: ["TaskScheduled(Prepare)#0"], replayed: ["TaskScheduled(Prepare)#0", "TaskScheduled(Audit)#1"] });
+    expect(describeDivergence(more.divergence!)).toBe("episode 0: recorded TaskScheduled(Prepare)#0; the current code did TaskScheduled(Prepare)#0 TaskScheduled(Audit)#1");
+
+    const throws = await replayRecordedInstance(as("OrderThrows"), recorded);
+    expect(throws.divergence).toMatchObject({ episode: 0, replayed: ["ExecutionCompleted(Failed)"], reason: "Orchestrator function 'Order' failed: cannot go on" });
+    expect(describeDivergence(throws.divergence!)).toBe(
+      "episode 0: recorded TaskScheduled(Prepare)#0; the current code did ExecutionCompleted(Failed) (Orchestrator function 'Order' failed: cannot go on)",
+    );
+  });
+
+  it("a sub-orchestration replays with the parent it was recorded under", async () => {
+    const parent = host.startNew("Caller");
+    await host.runUntilIdle();
+    const child = `${parent}:helper`;
+    expect(host.getStatus(child)).toMatchObject({ runtimeStatus: "Completed", output: parent });
+    const result = await replayRecordedInstance(functionRegistry, { name: "Helper", instanceId: child, history: host.history(child) });
+    expect(result.divergence).toBeUndefined();
   });
 
   it("a history without its start is refused", async () => {
