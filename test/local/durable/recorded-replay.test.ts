@@ -74,12 +74,12 @@ df.app.orchestration("OrderAlsoAudits", function* (context: OrchestrationContext
 });
 
 // A child that acts on knowing its parent: its replay needs the parent it was recorded with.
-df.app.orchestration("Helper", function* (context: OrchestrationContext) {
+df.app.orchestration("Inner", function* (context: OrchestrationContext) {
   yield context.df.callActivity(context.df.parentInstanceId ? "Report" : "Audit");
   return context.df.parentInstanceId;
 });
 df.app.orchestration("Caller", function* (context: OrchestrationContext) {
-  return yield context.df.callSubOrchestrator("Helper", null, `${context.df.instanceId}:helper`);
+  return yield context.df.callSubOrchestrator("Inner", null, `${context.df.instanceId}:inner`);
 });
 
 let host: LocalDurableHost;
@@ -151,9 +151,9 @@ describe("replaying a recorded history against the current code", () => {
   it("a sub-orchestration replays with the parent it was recorded under", async () => {
     const parent = host.startNew("Caller");
     await host.runUntilIdle();
-    const child = `${parent}:helper`;
+    const child = `${parent}:inner`;
     expect(host.getStatus(child)).toMatchObject({ runtimeStatus: "Completed", output: parent });
-    const result = await replayRecordedInstance(functionRegistry, { name: "Helper", instanceId: child, history: host.history(child) });
+    const result = await replayRecordedInstance(functionRegistry, { name: "Inner", instanceId: child, history: host.history(child) });
     expect(result.divergence).toBeUndefined();
   });
 
