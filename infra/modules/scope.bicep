@@ -1,8 +1,8 @@
 metadata description = 'What a valid target scope is, exactly as the app parses ALLOWED_SCOPES (src/domain/scope.ts: parseScope, then formatScope): surrounding whitespace (JavaScript\'s String.prototype.trim set) and trailing slashes are dropped, then /subscriptions/<guid> or /subscriptions/<guid>/resourceGroups/<1-90 of A-Z a-z 0-9 _ - . ( )>, keywords in any ASCII case, the result lower-cased. test/infra/scope-cases.json holds the cases both sides are tested with.'
 
 // Bicep functions cannot read variables, so the character sets are written where they are used. Every comparison
-// is by exact character (no toLower on unvalidated text), because .NET lower-cases characters that JavaScript's
-// case-insensitive match does not (e.g. U+0130, dotted capital I).
+// is by exact ASCII character (no toLower on unvalidated text): the app's pattern is ASCII with a case-insensitive
+// flag, and .NET's and JavaScript's case rules differ outside ASCII.
 
 @description('True when the character is one JavaScript\'s String.prototype.trim removes (WhiteSpace and LineTerminator).')
 func isJavaScriptWhitespace(character string) bool =>
