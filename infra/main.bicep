@@ -716,6 +716,9 @@ output RDPMEDIC_ALERT_FUNCTION_NAME string = alertFunctionName
 @description('Function app resource ID.')
 output AZURE_FUNCTION_APP_ID string = functionApp.outputs.resourceId
 
+@description('Azure Resource Manager endpoint of the cloud deployed to: where the azd hooks call.')
+output RDPMEDIC_ARM_ENDPOINT string = environment().resourceManager
+
 @description('Data collection rule to associate more VMs with.')
 output DATA_COLLECTION_RULE_ID string = signals.outputs.dataCollectionRuleId
 

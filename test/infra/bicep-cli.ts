@@ -62,8 +62,8 @@ export interface SarifResult {
 }
 
 /** `bicep lint <file> --diagnostics-format sarif`: every diagnostic (errors, warnings, infos) as SARIF results. */
-export function lint(bicep: string, file: string, cwd = INFRA_DIR): { results: SarifResult[]; run: BicepRun } {
-  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], {}, cwd);
+export function lint(bicep: string, file: string, cwd = INFRA_DIR, env: Record<string, string> = {}): { results: SarifResult[]; run: BicepRun } {
+  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], env, cwd);
   const sarif = JSON.parse(run.stdout) as { runs: { results: SarifResult[] }[] };
   return { results: sarif.runs.flatMap((r) => r.results), run };
 }
