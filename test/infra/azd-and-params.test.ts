@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readAzureYaml, ROOT } from "./azure-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
-import { type BicepRun, bicepOrSkip, DEPLOYMENT, INFRA_DIR, InfraCopy, runBicep, single, type Snapshot } from "./bicep-cli";
+import { azdSnapshot, bicepOrSkip, DEPLOYMENT, INFRA_DIR, InfraCopy, runBicep, single, type Snapshot } from "./bicep-cli";
 import { OS_DISK_RESTORE_ACTIONS, REMEDIATE_ACTIONS } from "./expected-infra";
 
 const bicep = bicepOrSkip();
@@ -46,18 +46,7 @@ const AZD_ENV = {
 };
 const REQUIRED_VARIABLES = ["AZURE_ENV_NAME", "AZURE_LOCATION", "RDPMEDIC_TARGET_SCOPES", "RDPMEDIC_LICENSE_SERVERS", "RDPMEDIC_ENTRA_CLIENT_ID"];
 
-/** `bicep snapshot` of main.bicepparam as azd would evaluate it; the run, and the snapshot when it succeeded. */
-function tryAzdSnapshot(copy: InfraCopy, env: Record<string, string>): { run: BicepRun; snapshot?: Snapshot } {
-  const out = join(copy.dir, "main.snapshot.json");
-  rmSync(out, { force: true });
-  const run = runBicep(
-    bicep!,
-    ["snapshot", join(copy.dir, "main.bicepparam"), "--mode", "overwrite", "--subscription-id", DEPLOYMENT.subscriptionId, "--tenant-id", DEPLOYMENT.tenantId, "--location", env.AZURE_LOCATION ?? DEPLOYMENT.location],
-    env,
-    copy.dir,
-  );
-  return { run, snapshot: existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Snapshot) : undefined };
-}
+const tryAzdSnapshot = (copy: InfraCopy, env: Record<string, string>) => azdSnapshot(bicep!, copy, env);
 
 describe.skipIf(!bicep)("infra/main.bicepparam: azd's environment is the configuration, and nothing wrong gets deployed", () => {
   let copy: InfraCopy;

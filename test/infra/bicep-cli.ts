@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
@@ -160,6 +160,33 @@ export function snapshot(
     `snapshot ${name}`,
   );
   return JSON.parse(copy.read(`${name}.snapshot.json`)) as Snapshot;
+}
+
+/**
+ * `bicep snapshot` of infra/main.bicepparam as azd evaluates it: with azd's environment (AZURE_ENV_NAME,
+ * AZURE_LOCATION, RDPMEDIC_*) and nothing else. Returns the run, and the snapshot when there is one.
+ */
+export function azdSnapshot(bicep: string, copy: InfraCopy, env: Record<string, string>): { run: BicepRun; snapshot?: Snapshot } {
+  const out = join(copy.dir, "main.snapshot.json");
+  rmSync(out, { force: true });
+  const run = runBicep(
+    bicep,
+    [
+      "snapshot",
+      join(copy.dir, "main.bicepparam"),
+      "--mode",
+      "overwrite",
+      "--subscription-id",
+      DEPLOYMENT.subscriptionId,
+      "--tenant-id",
+      DEPLOYMENT.tenantId,
+      "--location",
+      env.AZURE_LOCATION ?? DEPLOYMENT.location,
+    ],
+    env,
+    copy.dir,
+  );
+  return { run, snapshot: existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Snapshot) : undefined };
 }
 
 export function ofType(resources: readonly PredictedResource[], type: string): PredictedResource[] {
