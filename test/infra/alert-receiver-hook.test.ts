@@ -28,7 +28,6 @@ const SUB = "11111111-2222-3333-4444-555555555555";
 const RG = "rg-rdpmedic-hooks";
 const SITE_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Web/sites/func-rdpmedic-abc`;
 const GROUP_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/rdpmedic-abc-remediate`;
-const KEYS = `${SITE_ID}/functions/Alerts/keys/action-group`;
 
 let sim: AzureSimulator;
 let token: string;
