@@ -20,11 +20,11 @@ param entraClientId = readEnvironmentVariable('RDPMEDIC_ENTRA_CLIENT_ID')
 
 param entraApplicationObjectId = readEnvironmentVariable('RDPMEDIC_ENTRA_APP_OBJECT_ID', '')
 
-param alertAuth = readEnvironmentVariable('RDPMEDIC_ALERT_AUTH', 'entra') == 'function-key' ? 'function-key' : 'entra'
+// entra or function-key; Bicep refuses any other value here, before anything is created.
+param alertAuth = readEnvironmentVariable('RDPMEDIC_ALERT_AUTH', 'entra')
 
-param durableBackend = readEnvironmentVariable('RDPMEDIC_DURABLE_BACKEND', 'azure-storage') == 'durable-task-scheduler'
-  ? 'durable-task-scheduler'
-  : 'azure-storage'
+// azure-storage or durable-task-scheduler; likewise.
+param durableBackend = readEnvironmentVariable('RDPMEDIC_DURABLE_BACKEND', 'azure-storage')
 
 param onboardByPolicy = bool(readEnvironmentVariable('RDPMEDIC_ONBOARD_BY_POLICY', 'true'))
 

@@ -140,6 +140,8 @@ describe.skipIf(!bicep)("infra/main.bicepparam: azd's environment is the configu
     ["an empty license server list", { RDPMEDIC_LICENSE_SERVERS: "" }, "licenseServers (RDPMEDIC_LICENSE_SERVERS)"],
     ["a client ID that is not a GUID", { RDPMEDIC_ENTRA_CLIENT_ID: "rdp-medic" }, "entraClientId (RDPMEDIC_ENTRA_CLIENT_ID): must be the API app registration's client ID, a GUID"],
     ["a secure webhook without the app's object ID", { RDPMEDIC_ENTRA_APP_OBJECT_ID: "" }, "entraApplicationObjectId (RDPMEDIC_ENTRA_APP_OBJECT_ID): alertAuth is entra"],
+    ["a misspelt alert authentication", { RDPMEDIC_ALERT_AUTH: "function_key" }, `but the provided value is of type "'function_key'"`],
+    ["a misspelt durable backend", { RDPMEDIC_DURABLE_BACKEND: "dts" }, `but the provided value is of type "'dts'"`],
     ["a region without Flex Consumption", { AZURE_LOCATION: "germanynorth" }, `but the provided value is of type "'germanynorth'"`],
     ["a monitored VM that is not a VM ID", { RDPMEDIC_MONITORED_VMS: "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-rdsh" }, "monitoredVmResourceIds (RDPMEDIC_MONITORED_VMS)"],
   ];
