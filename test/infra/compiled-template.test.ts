@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/config";
+import { LICENSING_EVENT_IDS } from "../../src/domain/playbook";
 import {
   allResources,
   allStrings,
@@ -215,6 +216,20 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
       expect(dimensions).toEqual([{ name: "Computer", operator: "Include", values: ["*"] }]);
       expect(criterion).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
       expect(rule.resource.properties.actions.actionGroups).toHaveLength(1);
+    });
+
+    it("collects and alerts on exactly the licensing events the app itself reads (probe and sweep: LICENSING_EVENT_IDS)", () => {
+      const dcr = one(template, "Microsoft.Insights/dataCollectionRules");
+      const sources = dcr.resource.properties.dataSources.windowsEventLogs as { xPathQueries: unknown }[];
+      const collected = sources
+        .flatMap((s) => resolve(s.xPathQueries, dcr.template) as string[])
+        .flatMap((q) => [...q.matchAll(/EventID=(\d+)/g)].map((m) => Number(m[1])));
+      const rule = one(template, "Microsoft.Insights/scheduledQueryRules");
+      const query = (resolve(rule.resource.properties.criteria.allOf[0].query, rule.template) as string).replace(/\/\/.*$/gm, "");
+      const alerted = [...query.matchAll(/EventID in \(([\d, ]+)\)/g)].flatMap((m) => m[1]!.split(",").map((n) => Number(n.trim())));
+      const appReads = [...LICENSING_EVENT_IDS].sort();
+      expect([...new Set(collected)].sort()).toEqual(appReads);
+      expect([...new Set(alerted)].sort()).toEqual(appReads);
     });
 
     it("the alert repeats while a VM stays broken, over a window longer than its frequency", () => {
