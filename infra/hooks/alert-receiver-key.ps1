@@ -135,9 +135,11 @@ if ($keyTable.ContainsKey($KeyName) -and -not [string]::IsNullOrEmpty($keyTable[
 } else {
   $bytes = [System.Security.Cryptography.RandomNumberGenerator]::GetBytes(40)
   $value = [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
-  $created = Invoke-Arm -Method PUT -Path "$functionPath/keys/$KeyName" -ApiVersion $WebApiVersion -Body @{ properties = @{ name = $KeyName; value = $value } } -RetryNotFound:$waitForFunction
+  # KeyInfo: name and value at the top level (the Microsoft.Web/sites/functions/keys resource has no properties bag).
+  $created = Invoke-Arm -Method PUT -Path "$functionPath/keys/$KeyName" -ApiVersion $WebApiVersion -Body @{ name = $KeyName; value = $value } -RetryNotFound:$waitForFunction
   Assert-Success $created "creating the $KeyName key"
-  $props = if ($created.Body.ContainsKey('properties')) { $created.Body.properties } else { $created.Body }
+  # The value the host stored (it answers with the key it keeps).
+  $props = if ($created.Body.ContainsKey('properties') -and $created.Body.properties -is [hashtable]) { $created.Body.properties } else { $created.Body }
   $key = $props.value
   Write-Host "alert-receiver-key: created the $functionName function's $KeyName key."
 }

@@ -7,7 +7,7 @@ import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 import { type AzureSimulator, startAzureSimulator } from "../../local/simulator/server";
 import { echoRuntime } from "../local/simulator/fixtures";
 import { readAzureYaml, ROOT } from "./azure-yaml";
-import { bicepOrSkip, buildTemplate, resourcesOfType } from "./bicep-cli";
+import { bicepOrSkip, buildTemplate, InfraCopy, lint, resourcesOfType } from "./bicep-cli";
 
 /**
  * The azd hooks that give the action group its credential, run by the real PowerShell against the simulator's HTTPS
@@ -215,6 +215,35 @@ describe.skipIf(!pwsh)("azd hooks: the action group's credential works only for 
     const again = await runHook("postdeploy", "entra");
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain("no function key to manage");
+  });
+
+  it("the key it makes is the value it sent (KeyInfo at the top level, as Azure's own resource type declares it)", async () => {
+    // Azure's types (the Bicep CLI's, generated from the REST specs): sites/functions/keys has name and value, no
+    // properties bag. A body in that shape is what the hook sends; a value the host generated would show as a
+    // different key after a second PUT.
+    const bicep = bicepOrSkip();
+    if (bicep) {
+      const copy = new InfraCopy();
+      try {
+        copy.write("key-shape.bicep", [
+          "resource key 'Microsoft.Web/sites/functions/keys@2025-03-01' = {",
+          "  name: 'func-rdpmedic-abc/Alerts/action-group'",
+          "  value: 'x'",
+          "}",
+          "",
+        ].join("\n"));
+        const { results } = lint(bicep, "key-shape.bicep", copy.dir);
+        expect(results.filter((r) => r.ruleId.startsWith("BCP"))).toEqual([]);
+        copy.write("key-shape.bicep", copy.read("key-shape.bicep").replace("  value: 'x'", "  properties: { value: 'x' }"));
+        // BCP187: "The property "properties" does not exist in the resource or type definition".
+        const wrapped = lint(bicep, "key-shape.bicep", copy.dir).results;
+        expect(wrapped.filter((r) => r.ruleId === "BCP037" || r.ruleId === "BCP187").map((r) => r.message.text).join()).toContain('"properties"');
+      } finally {
+        copy.remove();
+      }
+    }
+    const script = readFileSync(join(ROOT, "infra", "hooks", "alert-receiver-key.ps1"), "utf8");
+    expect(script).toContain("-Body @{ name = $KeyName; value = $value }");
   });
 
   it("uses the API versions the template uses for the same resource types", () => {

@@ -96,25 +96,22 @@ export const putFunction: Handler = (ctx, req, p) => {
   return json(existing ? 200 : 201, { id: `${site.id}/functions/${name}`, name: `${site.name}/${name}`, type: "Microsoft.Web/sites/functions", properties: { name } });
 };
 
-/** WebApps_CreateOrUpdateFunctionSecret: body {properties: {name, value}}; 201 when created, 200 when updated. */
+/**
+ * WebApps_CreateOrUpdateFunctionSecret: body KeyInfo {name, value} (top level, as the sites/functions/keys resource
+ * type has it); without a value the host makes one. Other fields are ignored. 201 when created, 200 when updated;
+ * the answer is the KeyInfo with the value kept.
+ */
 export const putFunctionKey: Handler = (ctx, req, p) => {
   const { site, fn } = findFunction(ctx, p);
   const keyName = p.key as string;
-  const body = jsonBody(req);
-  const properties = body.properties as Record<string, unknown> | undefined;
-  const value = properties?.value;
+  const value = jsonBody(req).value;
   if (value !== undefined && (typeof value !== "string" || !/^[A-Za-z0-9_\-=]{32,128}$/.test(value))) {
     throw new ArmError(400, "BadRequest", "Function key values must be 32 to 128 characters of letters, digits, '-', '_' or '='.");
   }
   const existed = fn.keys.has(keyName);
   fn.keys.set(keyName, typeof value === "string" ? value : randomKey());
   req.note.resourceId = `${site.id}/functions/${fn.name}/keys/${keyName}`;
-  return json(existed ? 200 : 201, {
-    id: `${site.id}/functions/${fn.name}/keys/${keyName}`,
-    name: keyName,
-    type: "Microsoft.Web/sites/functions/keys",
-    properties: { name: keyName, value: fn.keys.get(keyName) },
-  });
+  return json(existed ? 200 : 201, { name: keyName, value: fn.keys.get(keyName) });
 };
 
 /** WebApps_ListFunctionKeys: the function's keys as a string dictionary. */
