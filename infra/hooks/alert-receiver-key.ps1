@@ -115,8 +115,10 @@ if ($keys.Status -eq 404) {
   throw "alert-receiver-key: the $functionName function does not exist in $siteId after deploy (checked $attempts times). Is the package deployed?"
 }
 Assert-Success $keys "reading the $functionName function's keys"
-# ARM answers a string dictionary: the keys under properties (older answers put them at the top level).
-$keyTable = if ($keys.Body.ContainsKey('properties') -and $keys.Body.properties -is [hashtable]) { $keys.Body.properties } else { $keys.Body }
+# A string dictionary, key name -> value: at the top level as ARM answers it, or under properties as the REST spec's
+# StringDictionary describes it.
+$keyBody = $keys.Body ?? @{}
+$keyTable = if ($keyBody.ContainsKey('properties') -and $keyBody.properties -is [hashtable]) { $keyBody.properties } else { $keyBody }
 
 if ($alertAuth -eq 'entra') {
   if ($keyTable.ContainsKey($KeyName)) {

@@ -108,7 +108,7 @@ async function deployCode(): Promise<void> {
 
 async function functionKeys(): Promise<Record<string, string>> {
   const keys = await arm("POST", `${SITE_ID}/functions/Alerts/listkeys`, "2025-03-01");
-  return keys.json.properties as Record<string, string>;
+  return keys.json as Record<string, string>;
 }
 
 async function receivers(): Promise<{ azureFunctionReceivers: any[]; webhookReceivers: any[] }> {

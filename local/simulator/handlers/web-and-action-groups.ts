@@ -114,16 +114,15 @@ export const putFunctionKey: Handler = (ctx, req, p) => {
   return json(existed ? 200 : 201, { name: keyName, value: fn.keys.get(keyName) });
 };
 
-/** WebApps_ListFunctionKeys: the function's keys as a string dictionary. */
+/**
+ * WebApps_ListFunctionKeys: the function's keys as a string dictionary, key name -> value, at the top level (what
+ * templates read as listKeys(<function id>, ...).<key name>; the REST spec's StringDictionary wraps them in
+ * properties, which the hooks accept too).
+ */
 export const listFunctionKeys: Handler = (ctx, req, p) => {
   const { site, fn } = findFunction(ctx, p);
   req.note.resourceId = `${site.id}/functions/${fn.name}`;
-  return json(200, {
-    id: `${site.id}/functions/${fn.name}/keys`,
-    name: fn.name,
-    type: "Microsoft.Web/sites/functions/keys",
-    properties: Object.fromEntries(fn.keys),
-  });
+  return json(200, Object.fromEntries(fn.keys));
 };
 
 /** WebApps_DeleteFunctionSecret: 204 when deleted, 404 when there was no such key. */
