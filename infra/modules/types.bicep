@@ -33,12 +33,14 @@ type appSettingValues = {
   operationTimeoutMinutes: string
   @description('APPROVAL_TIMEOUT_HOURS: how long a run waits for approval.')
   approvalTimeoutHours: string
-  @description('ENTRA_AUDIENCE: audience of the alert sender\'s Entra token; empty = off.')
+  @description('ENTRA_AUDIENCE: the API\'s Application ID URI; tokens\' aud must be it or ENTRA_CLIENT_ID.')
   entraAudience: string
-  @description('ENTRA_ISSUER: issuer of those tokens.')
+  @description('ENTRA_ISSUER: exact iss of the tokens.')
   entraIssuer: string
-  @description('ENTRA_REQUIRED_ROLE: app role those tokens must carry.')
-  entraRequiredRole: string
+  @description('ENTRA_CLIENT_ID: client ID of the API app registration.')
+  entraClientId: string
+  @description('ALERT_AUTH: entra (secure webhook) or function-key (the Alerts function\'s own key).')
+  alertAuth: 'entra' | 'function-key'
   @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
   sweepSchedule: string
   @description('SWEEP_POLICY: report or remediate.')

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
@@ -62,8 +62,8 @@ export interface SarifResult {
 }
 
 /** `bicep lint <file> --diagnostics-format sarif`: every diagnostic (errors, warnings, infos) as SARIF results. */
-export function lint(bicep: string, file: string, cwd = INFRA_DIR): { results: SarifResult[]; run: BicepRun } {
-  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], {}, cwd);
+export function lint(bicep: string, file: string, cwd = INFRA_DIR, env: Record<string, string> = {}): { results: SarifResult[]; run: BicepRun } {
+  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], env, cwd);
   const sarif = JSON.parse(run.stdout) as { runs: { results: SarifResult[] }[] };
   return { results: sarif.runs.flatMap((r) => r.results), run };
 }
@@ -160,6 +160,33 @@ export function snapshot(
     `snapshot ${name}`,
   );
   return JSON.parse(copy.read(`${name}.snapshot.json`)) as Snapshot;
+}
+
+/**
+ * `bicep snapshot` of infra/main.bicepparam as azd evaluates it: with azd's environment (AZURE_ENV_NAME,
+ * AZURE_LOCATION, RDPMEDIC_*) and nothing else. Returns the run, and the snapshot when there is one.
+ */
+export function azdSnapshot(bicep: string, copy: InfraCopy, env: Record<string, string>): { run: BicepRun; snapshot?: Snapshot } {
+  const out = join(copy.dir, "main.snapshot.json");
+  rmSync(out, { force: true });
+  const run = runBicep(
+    bicep,
+    [
+      "snapshot",
+      join(copy.dir, "main.bicepparam"),
+      "--mode",
+      "overwrite",
+      "--subscription-id",
+      DEPLOYMENT.subscriptionId,
+      "--tenant-id",
+      DEPLOYMENT.tenantId,
+      "--location",
+      env.AZURE_LOCATION ?? DEPLOYMENT.location,
+    ],
+    env,
+    copy.dir,
+  );
+  return { run, snapshot: existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Snapshot) : undefined };
 }
 
 export function ofType(resources: readonly PredictedResource[], type: string): PredictedResource[] {
