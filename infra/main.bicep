@@ -88,14 +88,21 @@ param operationTimeoutMinutes int = 30
 @maxValue(336)
 param approvalTimeoutHours int = 24
 
-@description('ENTRA_AUDIENCE: Application ID URI a secure-webhook action group gets its Microsoft Entra token for; empty = no bearer-token check on /api/alerts (the function key still applies).')
+@description('ENTRA_AUDIENCE: Application ID URI of the API app registration; people (app roles Operator, Approver) and a secure-webhook action group (ActionGroupsSecureWebhook) send tokens for it. Empty = every endpoint that needs a token refuses.')
 param entraAudience string = ''
+
+@description('ENTRA_CLIENT_ID: client ID of the API app registration (aud of v2 tokens); needs entraAudience.')
+param entraClientId string = ''
 
 @description('ENTRA_ISSUER: exact iss of those tokens (https://sts.windows.net/<tenant>/ or https://login.microsoftonline.com/<tenant>/v2.0); set together with entraAudience.')
 param entraIssuer string = ''
 
-@description('ENTRA_REQUIRED_ROLE: app role the token must carry (optional; needs entraAudience).')
-param entraRequiredRole string = ''
+@description('ALERT_AUTH: how /api/alerts knows the action group: entra (secure webhook token with ActionGroupsSecureWebhook) or function-key (the alerts function\'s own key).')
+@allowed(['entra', 'function-key'])
+param alertAuth string = 'entra'
+
+@description('ALLOW_SELF_APPROVAL: true lets the identity that started a run also approve it (small teams); default four eyes.')
+param allowSelfApproval bool = false
 
 // ---------- Guards: the run ledger and the limits it feeds (LEDGER_TABLE_ENDPOINT is this deployment's storage) ----------
 
@@ -141,6 +148,12 @@ param notifyWebhookUrl string = ''
 @description('RDP_PROBE_HOST_SUFFIX: DNS domain under which the app reaches the VMs (<computer name>.<suffix>:3389) to negotiate RDP after a fix; empty = only the in-guest verify.')
 @maxLength(253)
 param rdpProbeHostSuffix string = ''
+
+@description('RDP_PROBE_ADDRESS_RANGES: CIDR ranges the VM tag rdp-medic-rdp-host may point the app\'s RDP check at.')
+param rdpProbeAddressRanges string[] = []
+
+@description('RDP_PROBE_PORTS: TCP ports the app\'s RDP check may use; the first is the default.')
+param rdpProbePorts int[] = [3389]
 
 // ---------- Compliance sweep ----------
 
@@ -266,8 +279,10 @@ var settings appSettingValues = {
   operationTimeoutMinutes: string(operationTimeoutMinutes)
   approvalTimeoutHours: string(approvalTimeoutHours)
   entraAudience: entraAudience
+  entraClientId: entraClientId
   entraIssuer: entraIssuer
-  entraRequiredRole: entraRequiredRole
+  alertAuth: alertAuth
+  allowSelfApproval: allowSelfApproval ? 'true' : 'false'
   sweepSchedule: sweepSchedule
   sweepPolicy: sweepPolicy
   sweepMaxConcurrency: string(sweepMaxConcurrency)
@@ -287,6 +302,8 @@ var settings appSettingValues = {
   breakerWindowMinutes: string(breakerWindowMinutes)
   maxConcurrentRemediations: string(maxConcurrentRemediations)
   rdpProbeHostSuffix: rdpProbeHostSuffix
+  rdpProbeAddressRanges: join(rdpProbeAddressRanges, ',')
+  rdpProbePorts: join(map(rdpProbePorts, p => string(p)), ',')
   restoreOsDiskOnFailure: enableOsDiskRestore ? 'true' : 'false'
 }
 

@@ -138,7 +138,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPROVAL_TIMEOUT_HOURS', value: settings.approvalTimeoutHours }
         { name: 'ENTRA_AUDIENCE', value: settings.entraAudience }
         { name: 'ENTRA_ISSUER', value: settings.entraIssuer }
-        { name: 'ENTRA_REQUIRED_ROLE', value: settings.entraRequiredRole }
+        { name: 'ENTRA_CLIENT_ID', value: settings.entraClientId }
+        { name: 'ALERT_AUTH', value: settings.alertAuth }
+        { name: 'ALLOW_SELF_APPROVAL', value: settings.allowSelfApproval }
         { name: 'SWEEP_SCHEDULE', value: settings.sweepSchedule }
         { name: 'SWEEP_POLICY', value: settings.sweepPolicy }
         { name: 'SWEEP_MAX_CONCURRENCY', value: settings.sweepMaxConcurrency }
@@ -159,6 +161,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MAX_CONCURRENT_REMEDIATIONS', value: settings.maxConcurrentRemediations }
         { name: 'NOTIFY_WEBHOOK_URL', value: notifyWebhookUrl }
         { name: 'RDP_PROBE_HOST_SUFFIX', value: settings.rdpProbeHostSuffix }
+        { name: 'RDP_PROBE_ADDRESS_RANGES', value: settings.rdpProbeAddressRanges }
+        { name: 'RDP_PROBE_PORTS', value: settings.rdpProbePorts }
         { name: 'RESTORE_OS_DISK_ON_FAILURE', value: settings.restoreOsDiskOnFailure }
       ]
     }

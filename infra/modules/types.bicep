@@ -37,8 +37,12 @@ type appSettingValues = {
   entraAudience: string
   @description('ENTRA_ISSUER: issuer of those tokens.')
   entraIssuer: string
-  @description('ENTRA_REQUIRED_ROLE: app role those tokens must carry.')
-  entraRequiredRole: string
+  @description('ENTRA_CLIENT_ID: client ID of the API app registration.')
+  entraClientId: string
+  @description('ALERT_AUTH: entra or function-key.')
+  alertAuth: string
+  @description('ALLOW_SELF_APPROVAL: true or false.')
+  allowSelfApproval: 'true' | 'false'
   @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
   sweepSchedule: string
   @description('SWEEP_POLICY: report or remediate.')
@@ -77,6 +81,10 @@ type appSettingValues = {
   maxConcurrentRemediations: string
   @description('RDP_PROBE_HOST_SUFFIX: DNS suffix under which the app reaches the VMs for the RDP check; empty = off.')
   rdpProbeHostSuffix: string
+  @description('RDP_PROBE_ADDRESS_RANGES: comma-separated CIDR ranges for the rdp-medic-rdp-host tag.')
+  rdpProbeAddressRanges: string
+  @description('RDP_PROBE_PORTS: comma-separated ports for the RDP check.')
+  rdpProbePorts: string
   @description('RESTORE_OS_DISK_ON_FAILURE: true only when the remediator role has the OS-disk restore actions.')
   restoreOsDiskOnFailure: 'true' | 'false'
 }

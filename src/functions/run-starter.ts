@@ -1,15 +1,21 @@
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
 import { instanceIdForVm, type VmRef } from "../domain/resource-id";
-import type { RemediationInput } from "../domain/run";
+import type { PendingAlert, RemediationInput } from "../domain/run";
+import { ALERT_EVENT } from "../orchestrations/pending-alerts";
 import { REMEDIATE_VM } from "../orchestrations/remediate-vm";
 
 const ACTIVE = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
 
-export interface RunHandle {
+export type RunState = "started" | "already-running" | "queued";
+
+export interface RunHandle<S extends RunState = RunState> {
   vmId: string;
   runId: string;
-  /** started: a new run; already-running: this VM's run was in progress and is the one to follow. */
-  state: "started" | "already-running";
+  /**
+   * started: a new run; already-running: this VM's run was in progress and is the one to follow; queued: an alert
+   * for a VM whose run is in progress, recorded with that run and acted on when it ends.
+   */
+  state: S;
   statusUrl: string;
 }
 
@@ -30,12 +36,28 @@ export function isActive(status: DurableOrchestrationStatus | undefined): boolea
 /**
  * Starts this VM's run unless one is in progress (one instance per VM). Two callers racing both see
  * "started" or "already-running" for the same run: the durable store refuses a second live instance.
+ * With `pendingAlert`, an alert that finds the VM's run in progress is raised on that run (the run keeps it and
+ * acts on it when it ends) instead of being dropped.
  */
 export async function startOrJoinRun(
   client: DurableClient,
   vm: VmRef,
   input: RemediationInput,
   baseUrl: string,
+): Promise<RunHandle<"started" | "already-running">>;
+export async function startOrJoinRun(
+  client: DurableClient,
+  vm: VmRef,
+  input: RemediationInput,
+  baseUrl: string,
+  pendingAlert: PendingAlert,
+): Promise<RunHandle>;
+export async function startOrJoinRun(
+  client: DurableClient,
+  vm: VmRef,
+  input: RemediationInput,
+  baseUrl: string,
+  pendingAlert?: PendingAlert,
 ): Promise<RunHandle> {
   const runId = instanceIdForVm(vm);
   const handle = (state: RunHandle["state"]): RunHandle => ({
@@ -44,12 +66,26 @@ export async function startOrJoinRun(
     state,
     statusUrl: `${baseUrl}/api/remediations/${runId}`,
   });
-  if (isActive(await findRun(client, runId))) return handle("already-running");
+  const joined = async (): Promise<RunHandle | undefined> => {
+    if (!isActive(await findRun(client, runId))) return undefined;
+    if (!pendingAlert) return handle("already-running");
+    try {
+      await client.raiseEvent(runId, ALERT_EVENT, pendingAlert);
+      return handle("queued");
+    } catch (error) {
+      // The run ended between the two calls (410 Gone): this alert starts the next run instead.
+      if (isActive(await findRun(client, runId))) throw error;
+      return undefined;
+    }
+  };
+  const existing = await joined();
+  if (existing) return existing;
   try {
     await client.startNew(REMEDIATE_VM, { instanceId: runId, input });
     return handle("started");
   } catch (error) {
-    if (isActive(await findRun(client, runId))) return handle("already-running");
+    const raced = await joined();
+    if (raced) return raced;
     throw error;
   }
 }

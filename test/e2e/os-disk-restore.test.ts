@@ -26,7 +26,7 @@ describe("OS-disk restore after a failed verification (RESTORE_OS_DISK_ON_FAILUR
 
     const runId = runIdOf(await app.post("alerts", alertFor("rdsh-undo")));
     await settle(app);
-    expect((await app.post(`remediations/${runId}/approve`, { by: "ops" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/approve`, { comment: "checked with the license team" })).status).toBe(202);
     await settle(app, 4);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict, report.reason).toBe("failed-rolled-back");
