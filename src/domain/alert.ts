@@ -228,3 +228,8 @@ function parseClaims(value: unknown): Json {
     return {};
   }
 }
+
+/** A short, fixed-length key of an alert ID (16 hex of its SHA-256): how a run's status lists the alerts it holds. */
+export function alertKey(alertId: string): string {
+  return createHash("sha256").update(alertId, "utf8").digest("hex").slice(0, 16);
+}

@@ -191,4 +191,6 @@ export interface RunStatus {
   detail?: string;
   planned?: PlanStep[];
   before?: LicensingValues;
+  /** Keys (alertKey) of the alerts this run holds for its end, while it waits for approval. */
+  pendingAlerts?: string[];
 }

@@ -1,7 +1,8 @@
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
+import { alertKey } from "../domain/alert";
 import { instanceIdForVm, type VmRef } from "../domain/resource-id";
-import type { PendingAlert, RemediationInput } from "../domain/run";
-import { ALERT_EVENT } from "../orchestrations/pending-alerts";
+import type { PendingAlert, RemediationInput, RunStatus } from "../domain/run";
+import { ALERT_EVENT, MAX_PENDING_ALERTS } from "../orchestrations/pending-alerts";
 import { REMEDIATE_VM } from "../orchestrations/remediate-vm";
 
 const ACTIVE = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
@@ -36,8 +37,9 @@ export function isActive(status: DurableOrchestrationStatus | undefined): boolea
 /**
  * Starts this VM's run unless one is in progress (one instance per VM). Two callers racing both see
  * "started" or "already-running" for the same run: the durable store refuses a second live instance.
- * With `pendingAlert`, an alert that finds the VM's run in progress is raised on that run (the run keeps it and
- * acts on it when it ends) instead of being dropped.
+ * With `pendingAlert`, an alert that finds the VM's run holding it without acting on it (a dry run, an approval
+ * wait) is raised on that run, which keeps it and acts on it when it ends, instead of being dropped. A run that is
+ * repairing the VM answers it already (already-running). An alert the run holds already is not raised twice.
  */
 export async function startOrJoinRun(
   client: DurableClient,
@@ -67,8 +69,11 @@ export async function startOrJoinRun(
     statusUrl: `${baseUrl}/api/remediations/${runId}`,
   });
   const joined = async (): Promise<RunHandle | undefined> => {
-    if (!isActive(await findRun(client, runId))) return undefined;
-    if (!pendingAlert) return handle("already-running");
+    const status = await findRun(client, runId);
+    if (!isActive(status)) return undefined;
+    if (!pendingAlert || !holdsWithoutActing(status!)) return handle("already-running");
+    const held = (status!.customStatus as RunStatus | undefined)?.pendingAlerts ?? [];
+    if (held.includes(alertKey(pendingAlert.alertId)) || held.length >= MAX_PENDING_ALERTS) return handle("queued");
     try {
       await client.raiseEvent(runId, ALERT_EVENT, pendingAlert);
       return handle("queued");
@@ -88,6 +93,12 @@ export async function startOrJoinRun(
     if (raced) return raced;
     throw error;
   }
+}
+
+/** A dry run, or a run waiting for a person's approval: it holds the VM without acting on an alert's cause. */
+function holdsWithoutActing(status: DurableOrchestrationStatus): boolean {
+  const input = status.input as Partial<RemediationInput> | undefined;
+  return input?.dryRun === true || (status.customStatus as RunStatus | undefined)?.step === "awaiting-approval";
 }
 
 export function baseUrlOf(requestUrl: string): string {

@@ -29,7 +29,7 @@ import {
   type RunStatus,
   type Verdict,
 } from "../domain/run";
-import { drainPendingAlerts } from "./pending-alerts";
+import { PendingAlertInbox } from "./pending-alerts";
 import { acquireSlot, releaseSlot } from "./remediation-slot";
 import { restartAndWait } from "./restart-and-wait";
 import { restoreOsDisk, type OsDiskRestoreOutcome } from "./restore-os-disk";
@@ -50,6 +50,8 @@ interface RunFlags {
   step: string;
   /** The approval wait ended with nobody deciding: alerts that came meanwhile start the next run. */
   approvalTimedOut: boolean;
+  /** Alerts raised on this run while it held the VM. */
+  inbox: PendingAlertInbox;
 }
 
 /** Ends the run's main path: a verdict and its reason. */
@@ -86,7 +88,7 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
     steps: [],
     verify: undefined,
   };
-  const run: RunFlags = { slotHeld: false, notify: undefined, step: "start", approvalTimedOut: false };
+  const run: RunFlags = { slotHeld: false, notify: undefined, step: "start", approvalTimedOut: false, inbox: new PendingAlertInbox(context) };
   const status = (step: string, extra: Partial<RunStatus> = {}) => {
     run.step = step;
     context.df.setCustomStatus({ step, vmId: input.vmId, dryRun: input.dryRun, ...extra } satisfies RunStatus);
@@ -115,7 +117,7 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
 
   // Alerts for this VM that arrived while the run held it: kept in the report, and acted on by the next run when
   // this one neither changed the VM nor had a person's decision.
-  const pending = yield* drainPendingAlerts(context);
+  const pending = yield* run.inbox.drain();
   const followUp = pending.length > 0 && pendingAlertsStartNextRun(report.verdict, run.approvalTimedOut);
   if (pending.length > 0) {
     report.pendingAlerts = pending;
@@ -318,18 +320,27 @@ function* remediate(
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: "approval needed" }, "approval-needed"));
     const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000));
     // Who decides: the identity from the decider's token, never the one that started the run (four eyes). A decision
-    // that breaks the rule (raised around the HTTP check) is ignored, and the wait goes on.
+    // that breaks the rule (raised around the HTTP check) is ignored, and the wait goes on. Alerts for the VM that
+    // arrive meanwhile are kept for the end of the run.
+    let approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
     for (;;) {
-      const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
-      const first: df.Task = yield context.df.Task.any([approval, timeout, cancel]);
+      const first: df.Task = yield context.df.Task.any([approval, timeout, cancel, run.inbox.next()]);
       if (first === cancel) return canceled("canceled while awaiting approval; nothing was changed");
-      if (first !== approval) {
+      if (first === timeout) {
         run.approvalTimedOut = true;
         return new RunEnd("needs-human", `no approval within ${settings.approvalTimeoutHours} h; nothing was changed`);
       }
+      if (first !== approval) {
+        run.inbox.take();
+        status("awaiting-approval", { planned: plan.steps, before: report.before, pendingAlerts: run.inbox.keys() });
+        continue;
+      }
       const decision = approval.result as Partial<ApprovalDecision>;
       const by = actorOfEvent(decision.by);
-      if (!mayDecide(by, startersOf(input.trigger), settings.allowSelfApproval === true).ok) continue;
+      if (!mayDecide(by, startersOf(input.trigger), settings.allowSelfApproval === true).ok) {
+        approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
+        continue;
+      }
       timeout.cancel();
       const comment = typeof decision.comment === "string" ? decision.comment : undefined;
       (report.decisions ??= []).push({ decision: decision.approved ? "approved" : "rejected", by, at: decision.at ?? now(), ...(comment ? { comment } : {}) });
