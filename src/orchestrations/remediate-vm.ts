@@ -121,6 +121,9 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
   const followUp = pending.length > 0 && pendingAlertsStartNextRun(report.verdict, run.approvalTimedOut);
   if (pending.length > 0) {
     report.pendingAlerts = pending;
+    report.reason += followUp
+      ? `; ${pending.length} alert(s) that arrived meanwhile start the next run for this VM`
+      : `; ${pending.length} alert(s) that arrived meanwhile are answered by this run`;
     if (followUp) report.followedBy = "alert";
   }
 
@@ -318,18 +321,21 @@ function* remediate(
   if (plan.needsApproval) {
     status("awaiting-approval", { planned: plan.steps, before: report.before });
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: "approval needed" }, "approval-needed"));
-    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000));
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000);
     // Who decides: the identity from the decider's token, never the one that started the run (four eyes). A decision
     // that breaks the rule (raised around the HTTP check) is ignored, and the wait goes on. Alerts for the VM that
-    // arrive meanwhile are kept for the end of the run.
+    // arrive meanwhile are kept for the end of the run. Each round waits on a fresh timer for the same deadline: a
+    // timer task yielded a second time would be scheduled a second time.
     let approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
     for (;;) {
+      const timeout = context.df.createTimer(deadline);
       const first: df.Task = yield context.df.Task.any([approval, timeout, cancel, run.inbox.next()]);
-      if (first === cancel) return canceled("canceled while awaiting approval; nothing was changed");
       if (first === timeout) {
         run.approvalTimedOut = true;
         return new RunEnd("needs-human", `no approval within ${settings.approvalTimeoutHours} h; nothing was changed`);
       }
+      timeout.cancel();
+      if (first === cancel) return canceled("canceled while awaiting approval; nothing was changed");
       if (first !== approval) {
         run.inbox.take();
         status("awaiting-approval", { planned: plan.steps, before: report.before, pendingAlerts: run.inbox.keys() });
@@ -341,7 +347,6 @@ function* remediate(
         approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
         continue;
       }
-      timeout.cancel();
       const comment = typeof decision.comment === "string" ? decision.comment : undefined;
       (report.decisions ??= []).push({ decision: decision.approved ? "approved" : "rejected", by, at: decision.at ?? now(), ...(comment ? { comment } : {}) });
       if (!decision.approved) return new RunEnd("rejected", `rejected by ${by.name}${comment ? `: ${comment}` : ""}; nothing was changed`);
