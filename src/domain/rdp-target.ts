@@ -36,9 +36,10 @@ export function rdpTarget(tags: Record<string, string>, computerName: string | u
   const key = Object.keys(tags).find((k) => k.toLowerCase() === RDP_HOST_TAG);
   if (key !== undefined) {
     const value = (tags[key] ?? "").trim();
-    const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(value);
-    const host = match?.[1]?.replace(/^\[|\]$/g, "");
-    const port = match?.[2] === undefined ? defaultPort : Number(match[2]);
+    // host, host:port, [IPv6] or [IPv6]:port
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+))(?::(\d{1,5}))?$/.exec(value);
+    const host = match?.[1] ?? match?.[2];
+    const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
     // Host names and addresses as license servers are checked (no IPv6 zone IDs, no look-alike characters).
     if (!host || !isValidLicenseServerName(host) || port < 1 || port > 65535) {
       return { error: `tag ${RDP_HOST_TAG} must be host or host:port, not "${value.slice(0, 80)}"` };
@@ -67,7 +68,6 @@ export function withinReach(host: string, reach: Pick<RdpReach, "hostSuffix" | "
 }
 
 function inRanges(address: string, family: "ipv4" | "ipv6", ranges: readonly string[]): boolean {
-  if (ranges.length === 0) return false;
   const list = new BlockList();
   for (const range of ranges) {
     const [network = "", prefix = ""] = range.split("/");

@@ -34,8 +34,33 @@ describe("where the app negotiates RDP with a VM", () => {
     expect(rdpTarget({}, "bad name", reach())).toMatchObject({ error: expect.stringContaining("not a valid host name") });
   });
 
-  it.each(["fe80::1%eth0", "host;calc", "h\u043est.corp.contoso.com", "a b", "10.0.0.5:0", "10.0.0.5:70000", ""])("refuses tag value %j", (value) => {
-    expect(rdpTarget({ "rdp-medic-rdp-host": value }, "VM1", reach())).toMatchObject({ error: expect.stringContaining("rdp-medic-rdp-host") });
+  it.each(["fe80::1%eth0", "[fe80::1%eth0]", "host;calc", "h\u043est.corp.contoso.com", "a b", "10.0.0.5:0", "10.0.0.5:70000", "10.0.0.5:65536", "10.0.0.5:3389x", "x:10.0.0.5", "[10.0.0.5", "fd00::5", "", "10.0.0.5:"])(
+    "refuses the malformed tag value %j",
+    (value) => {
+      expect(rdpTarget({ "rdp-medic-rdp-host": value }, "VM1", reach({ ports: [3389, 65535, 1] }))).toEqual({
+        error: `tag rdp-medic-rdp-host must be host or host:port, not "${value}"`,
+      });
+    },
+  );
+
+  it("ports 1 and 65535 are ports; surrounding blanks are ignored; the tag's name is matched in any case, among other tags", () => {
+    const r = reach({ ports: [1, 65535] });
+    expect(rdpTarget({ "rdp-medic-rdp-host": "10.0.0.5:1" }, undefined, r)).toEqual({ host: "10.0.0.5", port: 1 });
+    expect(rdpTarget({ "rdp-medic-rdp-host": " 10.0.0.5:65535 " }, undefined, r)).toEqual({ host: "10.0.0.5", port: 65535 });
+    expect(rdpTarget({ env: "prod", owner: "10.0.0.9", "RDP-MEDIC-RDP-HOST": "10.0.0.6" }, undefined, r)).toEqual({ host: "10.0.0.6", port: 1 });
+    expect(rdpTarget({ env: "10.0.0.5" }, undefined, reach({ hostSuffix: undefined }))).toBeUndefined();
+  });
+
+  it("refusals say exactly why, and quote at most 80 characters of the tag", () => {
+    expect(rdpTarget({ "rdp-medic-rdp-host": "10.0.0.5:22" }, undefined, reach({ ports: [3389, 3390] }))).toEqual({
+      error: "tag rdp-medic-rdp-host names port 22, which is not in RDP_PROBE_PORTS (3389, 3390)",
+    });
+    expect(rdpTarget({ "rdp-medic-rdp-host": "evil.example.com" }, undefined, reach())).toEqual({
+      error: "tag rdp-medic-rdp-host names evil.example.com, which is neither under RDP_PROBE_HOST_SUFFIX nor in RDP_PROBE_ADDRESS_RANGES",
+    });
+    const long = `${"a".repeat(100)};`;
+    expect(rdpTarget({ "rdp-medic-rdp-host": long }, undefined, reach())).toEqual({ error: `tag rdp-medic-rdp-host must be host or host:port, not "${"a".repeat(80)}"` });
+    expect(rdpTarget({}, "x".repeat(100), reach())).toEqual({ error: `"${"x".repeat(80)}" is not a valid host name` });
   });
 
   it("ranges are CIDR with their prefix: boundaries included, neighbours not", () => {
@@ -49,5 +74,13 @@ describe("where the app negotiates RDP with a VM", () => {
     // An IPv4 address is not matched by an IPv6 range or the other way round.
     expect(withinReach("10.20.4.1", { hostSuffix: undefined, addressRanges: ["::/0"] })).toBe(false);
     expect(withinReach("vm1.corp.contoso.com.", { hostSuffix: "Corp.Contoso.com", addressRanges: [] })).toBe(true);
+    expect(withinReach("vm1.corp.contoso.com", { hostSuffix: ".corp.contoso.com.", addressRanges: [] })).toBe(true);
+    // Strictly under it: the suffix with a leading dot is no host.
+    expect(withinReach(".corp.contoso.com", { hostSuffix: "corp.contoso.com", addressRanges: [] })).toBe(false);
+    // No suffix: no host name is within reach; no ranges: no address is.
+    expect(withinReach("vm1.corp.contoso.com", { hostSuffix: undefined, addressRanges: ["10.0.0.0/8"] })).toBe(false);
+    expect(withinReach("10.0.0.1", { hostSuffix: "corp.contoso.com", addressRanges: [] })).toBe(false);
+    // A malformed range (settings are validated at start) matches nothing rather than everything.
+    expect(withinReach("10.0.0.1", { hostSuffix: undefined, addressRanges: ["10.0.0.0", "10.0.0.0/x", "/8", "10.0.0.0/8x", "10.0.0.0/x8"] })).toBe(false);
   });
 });
