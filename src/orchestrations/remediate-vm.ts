@@ -132,6 +132,7 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
   if (!recorded.recorded) {
     report.reason += ` (not recorded in the ledger: ${recorded.error}${recorded.marked ? "; the next run for this VM changes nothing until this record is written" : ""})`;
     if (recorded.marked) run.notify = run.notify === "silent" || run.notify === undefined ? "needs-human" : run.notify;
+    report.reason = withoutStackTrace(report.reason);
   }
   if (run.notify !== undefined && run.notify !== "silent") {
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification(report, run.notify));

@@ -4,7 +4,7 @@
  * appid / azp, scp, roles), not from the code.
  */
 import { describe, expect, it } from "vitest";
-import { actorOf, HUMAN_ROLES, localPrincipal, MAX_CLAIM_CHARS, MAX_ROLES, mayDecide, principalOf, ROLES } from "../../../src/auth/policy";
+import { actorOf, HUMAN_ROLES, localPrincipal, MAX_CLAIM_CHARS, MAX_ROLES, mayDecide, principalOf, ROLES, type AppRole } from "../../../src/auth/policy";
 
 const OID = "0F1E2D3C-4B5A-4968-8778-695A4B3C2D1E";
 const user = (extra: Record<string, unknown> = {}) => ({ oid: OID, upn: "olivia@contoso.com", scp: "user_impersonation", roles: ["Operator"], ...extra });
@@ -63,7 +63,7 @@ describe("principalOf", () => {
   });
 
   it("says why: the messages a caller gets", () => {
-    const message = (claims: Record<string, unknown>, role = ROLES.operator) => {
+    const message = (claims: Record<string, unknown>, role: AppRole = ROLES.operator) => {
       const result = principalOf(claims, role);
       return result.ok ? "ok" : result.message;
     };

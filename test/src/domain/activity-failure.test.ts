@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityFailureMessage } from "../../../src/domain/activity-failure";
+import { activityFailureMessage, withoutStackTrace } from "../../../src/domain/activity-failure";
 
 const details = JSON.stringify({ $type: "Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcException", Message: "Result: Failure\nException: x" });
 
@@ -23,8 +23,7 @@ describe("activityFailureMessage", () => {
 });
 
 describe("no stack trace leaves the app (withoutStackTrace)", () => {
-  it("drops V8 and .NET frames and everything after a Stack: marker, and joins what is left into one line", async () => {
-    const { withoutStackTrace } = await import("../../../src/domain/activity-failure");
+  it("drops V8 and .NET frames and everything after a Stack: marker, and joins what is left into one line", () => {
     const text =
       "run ledger: 404 TableNotFound\n    at TableClient.upsertEntity (/home/site/wwwroot/dist/index.js:1:2)\n    at async Promise.all (index 0)\n" +
       "   at Microsoft.Azure.WebJobs.Host.Executors.FunctionExecutor.Invoke() in C:\\src\\x.cs:line 12\nnext line";
