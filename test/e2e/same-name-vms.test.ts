@@ -11,7 +11,7 @@ import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-ap
 import { loadScenario } from "../../local/offline/scenario-file";
 import { instanceIdForVm, parseVmId } from "../../src/domain/resource-id";
 import type { RunReport } from "../../src/domain/run";
-import { alertFor, e2eGuest, FOREIGN_SUB, requestsFor, settle, SUB, vmId } from "./harness";
+import { alertFor, FOREIGN_SUB, requestsFor, settle, SUB, vmId } from "./harness";
 
 const SCENARIOS = join(__dirname, "../../local/scenarios");
 const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
@@ -21,7 +21,7 @@ const there = vmId("rdsh-01", FOREIGN_SUB, "rg-rdsh");
 
 let app: OfflineApp;
 beforeAll(async () => {
-  app = await startOfflineApp({ scenario: loadScenario(join(SCENARIOS, "same-name.json")), guest: e2eGuest() });
+  app = await startOfflineApp({ scenario: loadScenario(join(SCENARIOS, "same-name.json")), guest: "model" });
 });
 afterAll(async () => app?.stop());
 

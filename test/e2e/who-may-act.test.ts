@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { person, type TwinIdentity } from "../../local/offline/entra-twin";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
+import { instanceIdForVm, parseVmId } from "../../src/domain/resource-id";
 import type { RunReport } from "../../src/domain/run";
 import type { RunRecord } from "../../src/domain/run-record";
 import { featureState } from "../../local/guest/guest-registry";
@@ -38,7 +39,7 @@ beforeAll(async () => {
   app = await startOfflineApp({
     scenario: resolveScenario({ vms: [vm("rdsh-manual", "grace-over"), vm("rdsh-rej", "grace-over"), vm("rdsh-can", "grace-over"), vm("rdsh-log", "healthy")] }, new Date()),
     guest: e2eGuest(),
-    settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, NO_CALS_ACTION: "remove-rdsh-role", NOTIFY_WEBHOOK_URL: hook.url },
+    settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, NO_CALS_ACTION: "remove-rdsh-role", NOTIFY_WEBHOOK_URL: hook.url, SWEEP_POLICY: "remediate" },
     log: (line) => void logs.push(line),
   });
 });
@@ -196,6 +197,26 @@ describe("rejections and cancels name who did them", () => {
     expect(report.verdict).toBe("canceled");
     expect(report.reason).toContain("canceled by oscar@contoso.com: maintenance window moved");
     expect(report.decisions?.[0]).toMatchObject({ decision: "canceled", by: { id: oscar.oid } });
+  });
+});
+
+describe("a run a sweep started: the person who started the sweep started the run", () => {
+  it("Olivia starts a remediating sweep; she may not approve the runs it starts, Avery may", async () => {
+    const started = await app.post("sweeps", {}, olivia);
+    expect(started.status, started.body).toBe(202);
+    await settle(app);
+    const runId = instanceIdForVm(parseVmId(vmId("rdsh-rej")));
+    const status = app.host.getStatus(runId)!;
+    expect(status.runtimeStatus).toBe("Running");
+    expect(status.customStatus).toMatchObject({ step: "awaiting-approval" });
+    expect((status.input as { trigger: { kind: string } }).trigger.kind).toBe("sweep");
+
+    const self = await app.post(`remediations/${runId}/approve`, {}, olivia);
+    expect(self.status).toBe(403);
+    expect(code(self)).toBe("self-approval");
+    expect((await app.post(`remediations/${runId}/reject`, { comment: "not during the sweep" }, avery)).status).toBe(202);
+    await settle(app);
+    expect((app.host.getStatus(runId)!.output as RunReport).verdict).toBe("rejected");
   });
 });
 
