@@ -149,6 +149,9 @@ param alertAuth 'entra' | 'function-key' = 'entra'
 @description('Object ID of the API app registration (not its client ID): the secure webhook names it. Required when alertAuth is entra.')
 param entraApplicationObjectId string = ''
 
+@description('ALLOW_SELF_APPROVAL: true lets the identity that started a run also approve or reject it (small teams); default false: four eyes.')
+param allowSelfApproval bool = false
+
 // ---------- Guards: the run ledger and the limits it feeds (LEDGER_TABLE_ENDPOINT is this deployment's storage) ----------
 
 @description('LEDGER_TABLE_NAME: ledger table in the app\'s storage account (3-63 letters and digits, starting with a letter; created on first use). Sweep results go to a table named after it.')
@@ -193,6 +196,12 @@ param notifyWebhookUrl string = ''
 @description('RDP_PROBE_HOST_SUFFIX: DNS domain under which the app reaches the VMs (<computer name>.<suffix>:3389) to negotiate RDP after a fix; empty = only the in-guest verify.')
 @maxLength(253)
 param rdpProbeHostSuffix string = ''
+
+@description('RDP_PROBE_ADDRESS_RANGES: CIDR ranges the VM tag rdp-medic-rdp-host may point the app\'s RDP check at.')
+param rdpProbeAddressRanges string[] = []
+
+@description('RDP_PROBE_PORTS: TCP ports the app\'s RDP check may use; the first is the default.')
+param rdpProbePorts int[] = [3389]
 
 // ---------- Compliance sweep ----------
 
@@ -459,6 +468,7 @@ var settings appSettingValues = {
   entraIssuer: entraIssuerChecked
   entraClientId: entraClientIdChecked
   alertAuth: alertAuth
+  allowSelfApproval: allowSelfApproval ? 'true' : 'false'
   sweepSchedule: sweepSchedule
   sweepPolicy: sweepPolicy
   sweepMaxConcurrency: string(sweepMaxConcurrency)
@@ -478,6 +488,8 @@ var settings appSettingValues = {
   breakerWindowMinutes: string(breakerWindowMinutes)
   maxConcurrentRemediations: string(maxConcurrentRemediations)
   rdpProbeHostSuffix: rdpProbeHostSuffix
+  rdpProbeAddressRanges: join(rdpProbeAddressRanges, ',')
+  rdpProbePorts: join(map(rdpProbePorts, p => string(p)), ',')
   restoreOsDiskOnFailure: enableOsDiskRestore ? 'true' : 'false'
 }
 

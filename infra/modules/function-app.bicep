@@ -166,6 +166,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'ENTRA_ISSUER', value: settings.entraIssuer }
         { name: 'ENTRA_CLIENT_ID', value: settings.entraClientId }
         { name: 'ALERT_AUTH', value: settings.alertAuth }
+        { name: 'ALLOW_SELF_APPROVAL', value: settings.allowSelfApproval }
         { name: 'SWEEP_SCHEDULE', value: settings.sweepSchedule }
         { name: 'SWEEP_POLICY', value: settings.sweepPolicy }
         { name: 'SWEEP_MAX_CONCURRENCY', value: settings.sweepMaxConcurrency }
@@ -186,6 +187,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'MAX_CONCURRENT_REMEDIATIONS', value: settings.maxConcurrentRemediations }
         { name: 'NOTIFY_WEBHOOK_URL', value: notifyWebhookUrl }
         { name: 'RDP_PROBE_HOST_SUFFIX', value: settings.rdpProbeHostSuffix }
+        { name: 'RDP_PROBE_ADDRESS_RANGES', value: settings.rdpProbeAddressRanges }
+        { name: 'RDP_PROBE_PORTS', value: settings.rdpProbePorts }
         { name: 'RESTORE_OS_DISK_ON_FAILURE', value: settings.restoreOsDiskOnFailure }
       ])
     }

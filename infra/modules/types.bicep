@@ -41,6 +41,8 @@ type appSettingValues = {
   entraClientId: string
   @description('ALERT_AUTH: entra (secure webhook) or function-key (the Alerts function\'s own key).')
   alertAuth: 'entra' | 'function-key'
+  @description('ALLOW_SELF_APPROVAL: true or false.')
+  allowSelfApproval: 'true' | 'false'
   @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
   sweepSchedule: string
   @description('SWEEP_POLICY: report or remediate.')
@@ -79,6 +81,10 @@ type appSettingValues = {
   maxConcurrentRemediations: string
   @description('RDP_PROBE_HOST_SUFFIX: DNS suffix under which the app reaches the VMs for the RDP check; empty = off.')
   rdpProbeHostSuffix: string
+  @description('RDP_PROBE_ADDRESS_RANGES: comma-separated CIDR ranges for the rdp-medic-rdp-host tag.')
+  rdpProbeAddressRanges: string
+  @description('RDP_PROBE_PORTS: comma-separated ports for the RDP check.')
+  rdpProbePorts: string
   @description('RESTORE_OS_DISK_ON_FAILURE: true only when the remediator role has the OS-disk restore actions.')
   restoreOsDiskOnFailure: 'true' | 'false'
 }

@@ -3,6 +3,7 @@
  * types; only src/azure/ledger*.ts knows how they are stored.
  */
 import type { Cause, PlanStep } from "./playbook";
+import type { Actor, PendingAlert, RunDecision } from "./run";
 
 export const RUN_VERDICTS = [
   "healthy",
@@ -27,6 +28,8 @@ export interface RunTrigger {
   kind: "alert" | "manual" | "sweep";
   /** The alert's essentials.alertId when kind is alert. */
   alertId?: string;
+  /** The alert rule's name when kind is alert. */
+  alertRule?: string;
   /** The compliance sweep's ID when kind is sweep. */
   sweepId?: string;
 }
@@ -74,6 +77,12 @@ export interface RunRecord {
   guard?: string;
   /** Milliseconds per phase (total, snapshot, probe, apply, restart, verify, ...). */
   durationsMs: Record<string, number>;
+  /** The identity that started a manual run (from its token). */
+  startedBy?: Actor;
+  /** Who approved, rejected or canceled the run, when, with what comment. */
+  decisions?: RunDecision[];
+  /** Alerts that arrived while the run held the VM. */
+  pendingAlerts?: PendingAlert[];
   /** Set by the ledger when any part was shortened to fit storage limits. */
   truncated?: boolean;
 }

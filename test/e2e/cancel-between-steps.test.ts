@@ -36,7 +36,7 @@ describe("cancel between steps", () => {
     const firstStep = () => requestsFor(app.sim.requestLog.entries(), id).some((e) => e.script === "set-licensing-mode");
     for (let i = 0; i < 400 && !firstStep(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(firstStep()).toBe(true);
-    expect((await app.post(`remediations/${runId}/cancel`, { by: "ops" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/cancel`, { comment: "ops stopped it" })).status).toBe(202);
     await running;
     await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + 3_600_000) });
 

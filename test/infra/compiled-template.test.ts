@@ -17,7 +17,6 @@ import {
 import {
   FORBIDDEN_ROLES,
   HOST_AND_PLATFORM_SETTINGS,
-  IDENTITY_CONTRACT_SETTINGS,
   LICENSING_EVENTS,
   OS_DISK_RESTORE_ACTIONS,
   REMEDIATE_ACTIONS,
@@ -160,7 +159,7 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
       const localOnly = SETTINGS.filter((s) => s.localOnly).map((s) => s.name);
       for (const name of appSettings) expect(names, `${name} is read by src/config.ts but not deployed`).toContain(name);
       for (const name of names) {
-        expect([...appSettings, ...HOST_AND_PLATFORM_SETTINGS, ...IDENTITY_CONTRACT_SETTINGS], `${name} is deployed but nothing reads it`).toContain(name);
+        expect([...appSettings, ...HOST_AND_PLATFORM_SETTINGS], `${name} is deployed but nothing reads it`).toContain(name);
       }
       for (const name of [...localOnly, ...retired]) expect(names, `${name} must not be deployed`).not.toContain(name);
       for (const notOnFlex of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE"]) {

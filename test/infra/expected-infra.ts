@@ -44,13 +44,7 @@ export const HOST_AND_PLATFORM_SETTINGS = [
   "AZURE_CLIENT_ID",
 ] as const;
 
-/**
- * Identity settings fixed by the team's contract (docs/security.md): the template sets them, src/config.ts reads them.
- * Until the app's SETTINGS lists them, the both-ways check accepts exactly these as deployed.
- */
-export const IDENTITY_CONTRACT_SETTINGS = ["ENTRA_AUDIENCE", "ENTRA_ISSUER", "ENTRA_CLIENT_ID", "ALERT_AUTH"] as const;
-
-/** Settings the contract retired: never deployed again, even while SETTINGS still lists them. */
+/** Settings the app no longer reads: never deployed again. */
 export const RETIRED_SETTINGS = ["ENTRA_REQUIRED_ROLE"] as const;
 
 /** The API app registration's app roles (contract values; docs/deploy.md, "The API app registration"). */
