@@ -84,7 +84,7 @@ async function alert(name: string): Promise<string> {
 }
 
 async function decide(runId: string, decision: "approve" | "reject"): Promise<void> {
-  expect((await app.post(`remediations/${runId}/${decision}`, { by: "ops@contoso.com" })).status).toBe(202);
+  expect((await app.post(`remediations/${runId}/${decision}`, { comment: "versioning test" })).status).toBe(202);
 }
 
 /** Moves virtual time on in small steps until `ready` holds (or fails, saying where things stand). */

@@ -74,7 +74,7 @@ async function alert(app: OfflineApp, ...names: string[]): Promise<string[]> {
 }
 
 async function decide(app: OfflineApp, runId: string, decision: "approve" | "reject" | "cancel"): Promise<void> {
-  const answer = await app.post(`remediations/${runId}/${decision}`, { by: "reference-recorder" });
+  const answer = await app.post(`remediations/${runId}/${decision}`, { comment: "reference-recorder" });
   if (answer.status !== 202) throw new Error(`${decision} ${runId}: ${answer.status} ${answer.body}`);
 }
 
