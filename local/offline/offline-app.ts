@@ -4,6 +4,7 @@
  * One per process: the app reads its settings once, like a Functions host.
  */
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -118,6 +119,8 @@ export async function startOfflineApp(options: OfflineAppOptions): Promise<Offli
     // Orchestration time starts at the real time, as in Azure, so the ledger's times and the guards' agree.
     clockStart: new Date(),
     autoRun: options.autoRun ?? false,
+    // The app's own host.json (its orchestration version), wherever the command was started from.
+    appDirectory: appDirectoryOf(options.entry),
     log: options.log ? (entry) => options.log!(typeof entry === "string" ? entry : JSON.stringify(entry)) : undefined,
   });
   const functionKey = randomUUID();
@@ -168,4 +171,11 @@ function chooseGuestRuntime(choice: "pwsh" | "model" | "auto"): GuestRuntime & P
   if (choice === "model") return createModelRuntime();
   if (choice === "pwsh" || findTool("pwsh") !== undefined) return createPwshSession();
   return createModelRuntime();
+}
+
+/** The folder whose host.json the app runs with: the nearest one above its entry module (the repository by default). */
+export function appDirectoryOf(entry: string | undefined): string {
+  let dir = entry === undefined ? join(__dirname, "..", "..") : dirname(entry);
+  for (let up = 0; up < 4 && !existsSync(join(dir, "host.json")); up++) dir = dirname(dir);
+  return dir;
 }
