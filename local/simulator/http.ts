@@ -27,6 +27,8 @@ export interface LogNote {
   operationId?: string;
   pollOf?: string;
   lroStatus?: LroStatus;
+  /** The response variants this answer used, e.g. "vm.restart=200" (docs/simulator.md "Response variants"). */
+  variants?: string[];
 }
 
 export interface SimResponse {

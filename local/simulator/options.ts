@@ -1,6 +1,7 @@
 import type { GuestRuntime } from "../guest/guest-state";
 import type { Scenario } from "./scenario";
 import type { ThrottlingOptions } from "./throttling";
+import type { VariantSettings } from "./variants";
 
 export interface SimulatorOptions {
   /** What exists at start; see docs/simulator.md. Validated (throws ScenarioError). */
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
    * clients on a virtual clock do not time out on it.
    */
   pollWaitForScriptMs?: number;
+  /**
+   * How Azure answers where the specs allow several ways (docs/simulator.md "Response variants"): fixed values and
+   * a seed for the rest. Over the scenario's `variants`; a VM's own `variants` in the scenario win over both.
+   */
+  variants?: VariantSettings;
 }
 
 export interface ResolvedOptions {

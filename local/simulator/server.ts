@@ -19,10 +19,11 @@ import { OperationRegistry } from "./operations";
 import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from "./options";
 import { type RequestCategory, RequestLog, type RequestLogEntry } from "./request-log";
 import { type Api, apiOf, matchRoute, type RouteMatch } from "./routes";
-import { validateScenario } from "./scenario";
+import { type Scenario, validateScenario } from "./scenario";
 import { isReadOnlyScript, scriptNameOf } from "./script-name";
 import { type ThrottleSubject, Throttler } from "./throttling";
 import { createSelfSignedCertificate } from "./tls";
+import { VariantPicker } from "./variants";
 import { type DiskView, diskView, type SnapshotView, snapshotView, type VmView, vmView } from "./views";
 
 /** A running simulator: endpoints to point the SDK clients at, its request log, state access and fault control. */
@@ -67,7 +68,7 @@ export async function startAzureSimulator(options: SimulatorOptions): Promise<Az
   const certDir = await mkdtemp(join(tmpdir(), "rdp-medic-sim-"));
   try {
     const cert = await createSelfSignedCertificate(certDir);
-    const sim = new Simulator(options, resolved, new AzureState(scenario, resolved.clock()));
+    const sim = new Simulator(options, resolved, new AzureState(scenario, resolved.clock()), scenario);
     const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => void sim.serve("arm", req, res));
     const http = createHttpServer((req, res) => void sim.serve("msi", req, res));
     const armPort = await listen(https, resolved.port);
@@ -136,15 +137,17 @@ class Simulator {
   private readonly throttler: Throttler;
   private readonly options: ResolvedOptions;
 
-  constructor(input: SimulatorOptions, options: ResolvedOptions, state: AzureState) {
+  constructor(input: SimulatorOptions, options: ResolvedOptions, state: AzureState, scenario: Scenario) {
     this.options = options;
     this.throttler = new Throttler(input.throttling, options.clock);
+    const { seed, ...fixed } = scenario.variants ?? {};
     this.ctx = {
       state,
       ops: new OperationRegistry(options.clock, options.pollsUntilDone),
       options,
       faults: new FaultSet(),
       runtime: input.guestRuntime,
+      variants: new VariantPicker({ ...(seed === undefined ? {} : { seed }), fixed }, input.variants, state.vmVariants),
       background: (work) => {
         const tracked = work.finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
