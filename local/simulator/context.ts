@@ -6,6 +6,7 @@ import { canonicalId, diskResourceId, snapshotResourceId, vmResourceId } from ".
 import type { AzureState, SimDisk, SimSnapshot, SimVm } from "./model";
 import { type OperationRegistry, operationUrls, type SimOperation } from "./operations";
 import type { ResolvedOptions } from "./options";
+import type { Authorizer } from "./rbac";
 import type { VariantAxis, VariantPicker, VariantValue } from "./variants";
 
 /** Everything a handler may use. */
@@ -16,6 +17,8 @@ export interface SimContext {
   faults: FaultSet;
   runtime: GuestRuntime;
   variants: VariantPicker;
+  /** The deployed role of the app's identity, when the simulator enforces one. */
+  rbac?: Authorizer;
   /** Keeps track of work that finishes after the answer (Run Command scripts), so stop() can wait for it. */
   background(work: Promise<unknown>): void;
 }

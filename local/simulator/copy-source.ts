@@ -21,6 +21,11 @@ export interface CopySource {
   guest: GuestState;
 }
 
+/** The linked action ARM checks on a copy's source: reading it out (beginGetAccess) of the disk or snapshot. */
+export function sourceAccessAction(source: CopySource): string {
+  return /\/providers\/microsoft\.compute\/disks\//i.test(source.id) ? "Microsoft.Compute/disks/beginGetAccess/action" : "Microsoft.Compute/snapshots/beginGetAccess/action";
+}
+
 /** What Azure answers when a create with Copy names a security type (the copy inherits the source's). */
 export function refuseSecurityTypeOnCopy(properties: Record<string, unknown>): void {
   const profile = properties.securityProfile;

@@ -1,6 +1,7 @@
 import type { GuestRuntime } from "../guest/guest-state";
 import type { Scenario } from "./scenario";
 import type { ThrottlingOptions } from "./throttling";
+import type { RbacOptions } from "./rbac";
 import type { VariantSettings } from "./variants";
 
 export interface SimulatorOptions {
@@ -35,6 +36,11 @@ export interface SimulatorOptions {
    * a seed for the rest. Over the scenario's `variants`; a VM's own `variants` in the scenario win over both.
    */
   variants?: VariantSettings;
+  /**
+   * The role the app's managed identity holds (its client ID, actions and scopes): ARM answers 403
+   * AuthorizationFailed to any request of that identity the role does not grant. Off when absent.
+   */
+  rbac?: RbacOptions;
 }
 
 export interface ResolvedOptions {

@@ -21,6 +21,8 @@ import { type RequestCategory, RequestLog, type RequestLogEntry } from "./reques
 import { type Api, apiOf, matchRoute, type RouteMatch } from "./routes";
 import { type Scenario, validateScenario } from "./scenario";
 import { isReadOnlyScript, scriptNameOf } from "./script-name";
+import { Authorizer } from "./rbac";
+import { requiredPermission } from "./route-permissions";
 import { type ThrottleSubject, Throttler } from "./throttling";
 import { createSelfSignedCertificate } from "./tls";
 import { VariantPicker } from "./variants";
@@ -148,6 +150,7 @@ class Simulator {
       faults: new FaultSet(),
       runtime: input.guestRuntime,
       variants: new VariantPicker({ ...(seed === undefined ? {} : { seed }), fixed }, input.variants, state.vmVariants),
+      ...(input.rbac ? { rbac: new Authorizer(input.rbac) } : {}),
       background: (work) => {
         const tracked = work.finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
@@ -233,10 +236,11 @@ class Simulator {
     } else {
       entry.category = api === "logs" ? "logs" : methodCategory(req.method);
     }
-    this.issuer.authorize(req.headers, api === "logs" ? LOGS_AUDIENCES : ARM_AUDIENCES);
+    req.principal = this.issuer.authorize(req.headers, api === "logs" ? LOGS_AUDIENCES : ARM_AUDIENCES);
     const fault = this.ctx.faults.takeRequestFault(faultTarget(req));
     if (fault) return this.applyFault(fault, entry);
     if (!match) throw new ArmError(501, "NotImplementedInSimulator", `The simulator does not emulate ${req.method} ${req.path}.`);
+    this.authorizeRole(req, match);
     let rateHeaders: Record<string, string> = {};
     if (api === "arm") {
       try {
@@ -249,6 +253,19 @@ class Simulator {
     }
     const response = await match.route.handler(this.ctx, req, match.params);
     return { ...response, headers: { ...rateHeaders, ...(response.headers ?? {}) } };
+  }
+
+  /** ARM's RBAC check for the app's identity: 403 before the request reaches the resource provider. */
+  private authorizeRole(req: SimRequest, match: RouteMatch): void {
+    const rbac = this.ctx.rbac;
+    if (!rbac || !req.principal) return;
+    const needed = requiredPermission(this.ctx, match);
+    if (needed === undefined) return;
+    if ("anywhere" in needed) {
+      if (!rbac.grantsAnywhere(req.principal, needed.anywhere)) rbac.require(req.principal, { action: needed.anywhere, scope: req.path });
+      return;
+    }
+    rbac.require(req.principal, needed);
   }
 
   /** Fills the log note before handling, so fault rules can match the VM and script even if the handler fails. */

@@ -93,7 +93,7 @@ function restoreFor(client: ComputeManagementClient, ref: OperationRef) {
 }
 
 /** The progress of an operation whose first answer already ended it (its serialized state is final). */
-function finishedAtSubmit(ref: OperationRef): OperationProgress | undefined {
+export function finishedAtSubmit(ref: OperationRef): OperationProgress | undefined {
   let state: { status?: unknown; result?: unknown } | undefined;
   try {
     state = (JSON.parse(ref.state) as { state?: { status?: unknown; result?: unknown } }).state;

@@ -1,5 +1,6 @@
 import { findDisk, type Handler } from "../context";
-import { resolveCopySource } from "../copy-source";
+import { resolveCopySource, sourceAccessAction } from "../copy-source";
+import { requireLinked } from "../route-permissions";
 import { ArmError, resourceNotFound } from "../errors";
 import { json, page } from "../http";
 import { canonicalId, diskResourceId, newGuid, normaliseLocation } from "../ids";
@@ -18,6 +19,7 @@ export const putDisk: Handler = (ctx, req, params) => {
   const existing = ctx.state.disks.get(key);
   if (existing && !existing.managed) throw new ArmError(409, "Conflict", `'${name}' is an unmanaged disk.`);
   const { source, creationData } = resolveCopySource(ctx.state, properties, sub, location);
+  requireLinked(ctx, req, { action: "Microsoft.Compute/disks/write", scope: id }, [{ action: sourceAccessAction(source), scope: source.id }]);
   const generation = properties.hyperVGeneration;
   if (generation !== undefined && generation !== "V1" && generation !== "V2") {
     throw new ArmError(400, "InvalidParameter", "hyperVGeneration must be V1 or V2.", { target: "hyperVGeneration" });

@@ -38,9 +38,12 @@ export const queryResources: Handler = (ctx, req) => {
   if (!Number.isInteger(start) || start < 0) throw badRequest("Invalid $skip or $skipToken.");
 
   const groups = resourceGroupFilter(query);
+  // Resource Graph answers only what the caller may read.
+  const readable = (vm: SimVm) => !ctx.rbac || !req.principal || ctx.rbac.grants(req.principal, { action: "Microsoft.Compute/virtualMachines/read", scope: vm.id });
   const vms = [...ctx.state.vms.values()]
     .filter((vm) => subscriptions.includes(vm.subscriptionId.toLowerCase()))
     .filter((vm) => groups === undefined || groups.includes(vm.resourceGroup.toLowerCase()))
+    .filter(readable)
     .sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
   const rows = vms.slice(start, start + top).map(row);
   const more = start + top < vms.length;

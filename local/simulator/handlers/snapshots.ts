@@ -1,6 +1,7 @@
 import { findSnapshot, type Handler } from "../context";
 import { invalidParameter, resourceNotFound } from "../errors";
-import { resolveCopySource } from "../copy-source";
+import { resolveCopySource, sourceAccessAction } from "../copy-source";
+import { requireLinked } from "../route-permissions";
 import { json, page } from "../http";
 import { canonicalId, newGuid, normaliseLocation, snapshotResourceId } from "../ids";
 import { renderSnapshot } from "../render-disk";
@@ -11,6 +12,8 @@ import { acceptDiskDelete, acceptDiskWrite, inListScope, observeResourceOperatio
 export const putSnapshot: Handler = (ctx, req, params) => {
   const { sub, rg, name, location, properties, tags } = readDiskWrite(ctx, req, params, "snapshot");
   const { source, creationData } = resolveCopySource(ctx.state, properties, sub, location);
+  const id = snapshotResourceId(sub, rg, name);
+  requireLinked(ctx, req, { action: "Microsoft.Compute/snapshots/write", scope: id }, [{ action: sourceAccessAction(source), scope: source.id }]);
   if (properties.incremental !== undefined && typeof properties.incremental !== "boolean") {
     throw invalidParameter("incremental", "incremental must be true or false.");
   }
@@ -20,7 +23,6 @@ export const putSnapshot: Handler = (ctx, req, params) => {
     req.note.vmName = sourceVm.name;
   }
 
-  const id = snapshotResourceId(sub, rg, name);
   const key = canonicalId(id);
   req.note.resourceId = key;
   let snapshot = ctx.state.snapshots.get(key);

@@ -5,7 +5,8 @@ import { canonicalId } from "../ids";
 import { answerUpdate } from "../lro-answer";
 import { diskSecurityType, type SimDisk, type SimVm } from "../model";
 import { isRecord } from "../validate";
-import { renderVm } from "../render-vm";
+import { nicId, renderVm } from "../render-vm";
+import { requireLinked } from "../route-permissions";
 import { effectivePowerState, markProvisioning } from "../vm-state";
 
 /**
@@ -40,6 +41,12 @@ export const updateVm: Handler = (ctx, req, params) => {
   }
 
   const current = ctx.state.osDisk(vm);
+  const swapping = newDiskKey !== undefined && newDiskKey !== current.key;
+  // An update re-checks what the VM links to: its network interface, and a disk it is to use.
+  requireLinked(ctx, req, { action: "Microsoft.Compute/virtualMachines/write", scope: vm.id }, [
+    { action: "Microsoft.Network/networkInterfaces/join/action", scope: nicId(vm) },
+    ...(swapping ? [{ action: "Microsoft.Compute/disks/write", scope: (ctx.state.disks.get(newDiskKey as string) as SimDisk).id }] : []),
+  ]);
   if (newDiskKey !== undefined && newDiskKey !== current.key) {
     const power = effectivePowerState(ctx, vm);
     if (power !== "deallocated") {
