@@ -1,4 +1,4 @@
-import { noteVariant, type SimContext } from "./context";
+import { noteVariant, type SimContext, variantFor } from "./context";
 import type { SimRequest } from "./http";
 import type { SimVm } from "./model";
 import { effectivePowerState } from "./vm-state";
@@ -92,8 +92,7 @@ function confidentialEncryption(diskType: string): string {
 export function readInstanceView(ctx: SimContext, req: SimRequest, vm: SimVm): Record<string, unknown> {
   const state = ctx.state;
   const now = ctx.options.clock();
-  const wholeSeconds = ctx.variants.pick("agentTime", vm.key) === "whole-seconds";
-  if (wholeSeconds) noteVariant(req, "agentTime", "whole-seconds");
+  const wholeSeconds = variantFor(ctx, req, "agentTime", vm.key) === "whole-seconds";
   const time = (iso: string) => (wholeSeconds ? `${iso.slice(0, 19)}+00:00` : iso);
   const stale = vm.agent.staleReads !== undefined && vm.agent.staleReads > 0;
   if (stale) {
