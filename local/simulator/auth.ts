@@ -47,12 +47,13 @@ export class TokenIssuer {
     return { token, expiresOnTimestamp: expiresOnMs };
   }
 
-  credential(): SimulatorTokenCredential {
+  /** Tokens issued in-process: to a managed identity's client ID, or (none) to the unrestricted test driver. */
+  credential(clientId?: string): SimulatorTokenCredential {
     return {
       getToken: async (scopes) => {
         const scope = Array.isArray(scopes) ? scopes[0] : scopes;
         if (!scope) throw new Error("getToken needs a scope");
-        return this.issue(scope);
+        return this.issue(scope, clientId);
       },
     };
   }

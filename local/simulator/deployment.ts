@@ -17,8 +17,8 @@ export interface DeployedFacts {
   /** The remediator custom role's actions (all its permission blocks). */
   remediatorActions: string[];
   remediatorNotActions: string[];
-  /** The KQL of every scheduled-query alert rule. */
-  alertQueries: string[];
+  /** Every scheduled-query alert rule's criteria: its KQL and the dimensions it splits by. */
+  alertRules: Array<{ query: string; dimensions: string[] }>;
   /** The app setting RESTORE_OS_DISK_ON_FAILURE the deployment sets. */
   restoreOsDiskOnFailure: string | undefined;
 }
@@ -32,7 +32,7 @@ const TENANT = "5a1e7c3d-0000-4000-8000-000000000002";
 export function deployedFacts(options: { enableOsDiskRestore: boolean }): DeployedFacts {
   const bicep = findTool("bicep");
   if (!bicep) throw new Error("the Bicep CLI is not installed (npm run tools): the deployed role cannot be read");
-  const cacheFile = join(tmpdir(), `rdp-medic-deployed-${infraHash()}-${options.enableOsDiskRestore ? "restore" : "plain"}.json`);
+  const cacheFile = join(tmpdir(), `rdp-medic-deployed-v2-${infraHash()}-${options.enableOsDiskRestore ? "restore" : "plain"}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as DeployedFacts;
   const facts = evaluate(bicep, options.enableOsDiskRestore);
   const partial = `${cacheFile}.${process.pid}.tmp`;
@@ -86,15 +86,17 @@ export function factsOf(snapshot: Snapshot): DeployedFacts {
   const roles = ofType("Microsoft.Authorization/roleDefinitions").filter((r) => r.properties?.type === "CustomRole");
   if (roles.length !== 1) throw new Error(`the deployment defines ${roles.length} custom roles; expected the remediator role alone`);
   const permissions = (roles[0]!.properties.permissions ?? []) as Array<{ actions?: string[]; notActions?: string[] }>;
-  const alertQueries = ofType("Microsoft.Insights/scheduledQueryRules").flatMap((rule) =>
-    ((rule.properties?.criteria?.allOf ?? []) as Array<{ query?: unknown }>).map((c) => c.query).filter((q): q is string => typeof q === "string"),
+  const alertRules = ofType("Microsoft.Insights/scheduledQueryRules").flatMap((rule) =>
+    ((rule.properties?.criteria?.allOf ?? []) as Array<{ query?: unknown; dimensions?: Array<{ name?: unknown }> }>)
+      .filter((c): c is { query: string; dimensions?: Array<{ name?: unknown }> } => typeof c.query === "string")
+      .map((c) => ({ query: c.query, dimensions: (c.dimensions ?? []).map((d) => String(d.name)) })),
   );
   const site = ofType("Microsoft.Web/sites")[0];
   const settings = (site?.properties?.siteConfig?.appSettings ?? []) as Array<{ name: string; value: string }>;
   return {
     remediatorActions: permissions.flatMap((p) => p.actions ?? []),
     remediatorNotActions: permissions.flatMap((p) => p.notActions ?? []),
-    alertQueries,
+    alertRules,
     restoreOsDiskOnFailure: settings.find((s) => s.name === "RESTORE_OS_DISK_ON_FAILURE")?.value,
   };
 }

@@ -43,8 +43,10 @@ export interface AzureSimulator {
   msiHeader: string;
   /** IDENTITY_ENDPOINT and IDENTITY_HEADER, ready to merge into process.env for ManagedIdentityCredential. */
   msiEnvironment: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
-  /** A TokenCredential that takes tokens straight from the simulator (for tests that are not about auth). */
+  /** A TokenCredential that takes tokens straight from the simulator (for tests that are not about auth); never restricted by `rbac`. */
   tokenCredential: SimulatorTokenCredential;
+  /** Tokens for a managed identity (its client ID), as the MSI endpoint would issue them: `rbac` applies to them. */
+  credentialFor(clientId: string): SimulatorTokenCredential;
   requestLog: RequestLog;
   getVm(vmId: string): VmView | undefined;
   listVms(): VmView[];
@@ -88,6 +90,7 @@ export async function startAzureSimulator(options: SimulatorOptions): Promise<Az
       msiHeader: sim.msiSecret,
       msiEnvironment: { IDENTITY_ENDPOINT: msiEndpoint, IDENTITY_HEADER: sim.msiSecret },
       tokenCredential: sim.issuer.credential(),
+      credentialFor: (clientId) => sim.issuer.credential(clientId),
       requestLog: sim.log,
       getVm: (id) => {
         const vm = vmByKey(id);

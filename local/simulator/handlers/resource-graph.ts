@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { Handler } from "../context";
 import { ArmError } from "../errors";
 import { jsonBody } from "../http";
 import type { SimVm } from "../model";
 import { isRecord } from "../validate";
+import { analyzeQuery } from "../kql/language";
+import { RESOURCES_TABLE } from "../kql/tables";
 
 /**
  * Azure Resource Graph: POST /providers/Microsoft.ResourceGraph/resources (api 2024-04-01). The simulator cannot
@@ -20,6 +23,7 @@ export const queryResources: Handler = (ctx, req) => {
   const body = jsonBody(req);
   const query = typeof body.query === "string" ? body.query : "";
   if (query.trim() === "") throw badRequest("The query is required.");
+  refuseUnboundQuery(query);
   if (!/^\s*resources\b/i.test(stripComments(query))) {
     throw new ArmError(400, "NotImplementedInSimulator", "The simulator answers queries on the Resources table only.");
   }
@@ -104,6 +108,26 @@ function stringList(value: unknown, name: string): string[] {
 
 function stripComments(query: string): string {
   return query.replace(/\/\/[^\n]*/g, "");
+}
+
+/**
+ * Resource Graph parses and binds a query before it runs it: one that does not bind (a column the Resources table
+ * does not have, a syntax error) is answered 400 BadRequest with an InvalidQuery detail and the reason.
+ */
+function refuseUnboundQuery(query: string): void {
+  const error = analyzeQuery(query, [RESOURCES_TABLE]).diagnostics[0];
+  if (!error) return;
+  throw new ArmError(
+    400,
+    "BadRequest",
+    "Please provide below info when asking for support: timestamp = " + new Date().toISOString() + ", correlationId = " + randomUUID() + ".",
+    {
+      details: [
+        { code: "InvalidQuery", message: "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying." },
+        { code: error.syntax ? "ParserFailure" : "UnknownColumn", message: `${error.message} (line ${error.line}, column ${error.column})` },
+      ],
+    },
+  );
 }
 
 function badRequest(message: string): ArmError {
