@@ -117,6 +117,12 @@ export class AzureState {
   readonly disks = new Map<string, SimDisk>();
   readonly snapshots = new Map<string, SimSnapshot>();
   readonly workspaces = new Map<string, SimWorkspace>();
+  /** Resource Graph's quota and truncation, as the scenario asks; its quota windows per caller. */
+  readonly resourceGraph: {
+    quota?: { queries: number; windowSeconds: number };
+    truncateAfterRows?: number;
+    windows: Map<string, { startMs: number; used: number }>;
+  };
   /** Variant values per VM (canonical ID) from the scenario. */
   readonly vmVariants = new Map<string, Partial<VariantChoices>>();
   /** Lower-cased subscription ID -> lower-cased resource group names. */
@@ -124,6 +130,7 @@ export class AzureState {
 
   constructor(scenario: Scenario, now: Date) {
     const nowIso = now.toISOString();
+    this.resourceGraph = { ...(scenario.resourceGraph ?? {}), windows: new Map() };
     for (const vm of scenario.vms) {
       this.addGroup(vm.subscriptionId, vm.resourceGroup);
       const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);

@@ -13,6 +13,15 @@ export interface Scenario {
   workspaces?: ScenarioWorkspace[];
   /** How Azure answers, where the specs allow several ways (docs/simulator.md "Response variants"). */
   variants?: ScenarioVariants;
+  /** Resource Graph's quota (429 RateLimiting when spent) and a truncated result without $skipToken. */
+  resourceGraph?: ScenarioResourceGraph;
+}
+
+export interface ScenarioResourceGraph {
+  /** Queries per window, per caller (Azure's documented example: 15 per 5 seconds). Default: not counted. */
+  quota?: { queries: number; windowSeconds: number };
+  /** Answer at most this many rows, resultTruncated "true" and no $skipToken. Default: page everything. */
+  truncateAfterRows?: number;
 }
 
 /** Fixed variant values, and a seed that picks the others at random (per VM, for the whole run). */
@@ -107,6 +116,7 @@ export function validateScenario(value: unknown): Scenario {
   }
   const scenario: Scenario = { vms };
   if (workspaces !== undefined) scenario.workspaces = workspaces;
+  if (value.resourceGraph !== undefined) scenario.resourceGraph = validateResourceGraph(value.resourceGraph);
   if (value.variants !== undefined) {
     const { seed, fixed } = validateVariants(value.variants, "variants", true);
     scenario.variants = { ...fixed, ...(seed === undefined ? {} : { seed }) };
@@ -214,6 +224,27 @@ function validateOsDisk(value: unknown, at: string): ScenarioOsDisk {
     disk.secureVMDiskEncryptionSetId = des;
   }
   return disk;
+}
+
+function validateResourceGraph(value: unknown): ScenarioResourceGraph {
+  const at = "resourceGraph";
+  if (!isRecord(value)) throw new ScenarioError(at, "must be an object: { quota?, truncateAfterRows? }");
+  const out: ScenarioResourceGraph = {};
+  if (value.quota !== undefined) {
+    const quota = value.quota;
+    if (!isRecord(quota)) throw new ScenarioError(`${at}.quota`, "must be { queries, windowSeconds }");
+    const queries = optionalNumber(quota, "queries", `${at}.quota`);
+    const windowSeconds = optionalNumber(quota, "windowSeconds", `${at}.quota`);
+    if (queries === undefined || !Number.isInteger(queries) || queries < 1) throw new ScenarioError(`${at}.quota.queries`, "must be a positive integer");
+    if (windowSeconds === undefined || !Number.isInteger(windowSeconds) || windowSeconds < 1) throw new ScenarioError(`${at}.quota.windowSeconds`, "must be a positive integer");
+    out.quota = { queries, windowSeconds };
+  }
+  const truncate = optionalNumber(value, "truncateAfterRows", at);
+  if (truncate !== undefined) {
+    if (!Number.isInteger(truncate) || truncate < 0) throw new ScenarioError(`${at}.truncateAfterRows`, "must be a non-negative integer");
+    out.truncateAfterRows = truncate;
+  }
+  return out;
 }
 
 function validateWorkspace(value: unknown, at: string): ScenarioWorkspace {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Handler } from "../context";
+import type { Handler, SimContext } from "../context";
+import type { SimRequest } from "../http";
 import { ArmError } from "../errors";
 import { jsonBody } from "../http";
 import type { SimVm } from "../model";
@@ -13,13 +14,17 @@ import { RESOURCES_TABLE } from "../kql/tables";
  * honouring the request's subscriptions and `resourceGroup =~ '...'` / `resourceGroup in~ (...)` filters, with
  * one row per VM: id, name, type, location, resourceGroup, subscriptionId, tags, osType and powerState (the
  * columns RDP Medic's query projects, plus identity columns). Ordered by id; paged by $top (default 100, at most
- * 1000) and an opaque $skipToken, as the service pages.
+ * 1000) and an opaque $skipToken, as the service pages. Every answer carries the caller's quota headers
+ * (x-ms-user-quota-remaining, x-ms-user-quota-resets-after); a scenario's `resourceGraph.quota` makes them count
+ * and answers 429 RateLimiting once the window's queries are spent, and `truncateAfterRows` answers a truncated
+ * result without a $skipToken (resultTruncated "true"), as the service does when it cannot page a result.
  */
 
 const MAX_TOP = 1000;
 const DEFAULT_TOP = 100;
 
 export const queryResources: Handler = (ctx, req) => {
+  const quota = takeQuota(ctx, req);
   const body = jsonBody(req);
   const query = typeof body.query === "string" ? body.query : "";
   if (query.trim() === "") throw badRequest("The query is required.");
@@ -52,9 +57,15 @@ export const queryResources: Handler = (ctx, req) => {
   const rows = vms.slice(start, start + top).map(row);
   const more = start + top < vms.length;
   const data = options.resultFormat === "table" ? asTable(rows) : rows;
+  const limit = ctx.state.resourceGraph.truncateAfterRows;
+  if (limit !== undefined && rows.length > limit) {
+    const kept = rows.slice(0, limit);
+    const truncated = { totalRecords: vms.length, count: kept.length, data: options.resultFormat === "table" ? asTable(kept) : kept, facets: [], resultTruncated: "true" };
+    return { status: 200, headers: quota, body: truncated };
+  }
   const answer: Record<string, unknown> = { totalRecords: vms.length, count: rows.length, data, facets: [], resultTruncated: "false" };
   if (more) answer.$skipToken = Buffer.from(JSON.stringify({ o: start + top })).toString("base64");
-  return { status: 200, body: answer };
+  return { status: 200, headers: quota, body: answer };
 };
 
 function row(vm: SimVm): Record<string, unknown> {
@@ -108,6 +119,45 @@ function stringList(value: unknown, name: string): string[] {
 
 function stripComments(query: string): string {
   return query.replace(/\/\/[^\n]*/g, "");
+}
+
+/** Quota left in the window (headers), or 429 RateLimiting once it is spent (only when the scenario sets a quota). */
+function takeQuota(ctx: SimContext, req: SimRequest): Record<string, string> {
+  const quota = ctx.state.resourceGraph.quota;
+  if (quota === undefined) return { "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" };
+  const nowMs = ctx.options.clock().getTime();
+  const key = req.principal?.clientId ?? "";
+  const windows = ctx.state.resourceGraph.windows;
+  let window = windows.get(key);
+  if (!window || nowMs >= window.startMs + quota.windowSeconds * 1000) {
+    window = { startMs: nowMs, used: 0 };
+    windows.set(key, window);
+  }
+  const resetsMs = window.startMs + quota.windowSeconds * 1000 - nowMs;
+  const resetsAfter = hhmmss(Math.ceil(resetsMs / 1000));
+  if (window.used >= quota.queries) {
+    throw new ArmError(
+      429,
+      "RateLimiting",
+      `Please provide below info when asking for support: timestamp = ${new Date(nowMs).toISOString()}, correlationId = ${randomUUID()}.`,
+      {
+        details: [
+          {
+            code: "RateLimiting",
+            message: "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.",
+          },
+        ],
+        headers: { "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": resetsAfter },
+      },
+    );
+  }
+  window.used += 1;
+  return { "x-ms-user-quota-remaining": String(quota.queries - window.used), "x-ms-user-quota-resets-after": resetsAfter };
+}
+
+function hhmmss(seconds: number): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
 }
 
 /**
