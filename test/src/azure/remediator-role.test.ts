@@ -1,22 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ComputeClients } from "../../../src/azure/compute-client";
-import { checkRestoredDisk, startDeallocate, startDiskFromSnapshot, startSwapOsDisk, startVm } from "../../../src/azure/disk-restore";
-import { pollOperation } from "../../../src/azure/long-operations";
-import { ResourceGraphTargets } from "../../../src/azure/resource-graph";
-import { deleteSnapshot, listSnapshots } from "../../../src/azure/snapshot-cleanup";
-import { startSnapshot } from "../../../src/azure/snapshots";
-import { findVmsByComputerName } from "../../../src/azure/vm-directory";
-import { startRestart, startRunCommand } from "../../../src/azure/vm-operations";
-import { readVmStatus } from "../../../src/azure/vm-reader";
-import { restoreDiskPlan } from "../../../src/domain/disk-restore";
-import type { OperationRef } from "../../../src/domain/operation";
-import { vmRef } from "../../../src/domain/resource-id";
-import { parseScope } from "../../../src/domain/scope";
-import { snapshotRequest } from "../../../src/domain/snapshot-plan";
 import { type AzureSimulator, startAzureSimulator } from "../../../local/simulator";
 import type { DeployedFacts } from "../../../local/simulator/deployment";
 import { deployedRole } from "../../e2e/harness";
-import { echoRuntime, scenario, script, SUB } from "../../local/simulator/fixtures";
+import { echoRuntime, scenario, SUB } from "../../local/simulator/fixtures";
+import { appTour } from "./app-tour";
 
 // The remediator role of the shipped infrastructure (compiled by the Bicep CLI) against every Azure call the app
 // makes: with the role the whole tour succeeds; without any one of its actions, something the app does is refused
@@ -24,7 +11,6 @@ import { echoRuntime, scenario, script, SUB } from "../../local/simulator/fixtur
 
 const APP_CLIENT_ID = "0c0ffee0-0000-4000-8000-0000000000aa";
 const SCOPE = `/subscriptions/${SUB}/resourceGroups/rg-app`;
-const VM1 = vmRef(SUB, "rg-app", "vm1");
 
 /**
  * Actions the role holds that no call of the app needs, with why: reported for the infrastructure to drop them.
@@ -46,59 +32,21 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function toEnd(clients: ComputeClients, ref: OperationRef, what: string): Promise<void> {
-  let current = ref;
-  for (let i = 0; i < 20; i++) {
-    const progress = await pollOperation(clients, current);
-    if (progress.status === "failed") throw new Error(`${what}: ${progress.code}: ${progress.message}`);
-    if (progress.status === "succeeded") return;
-    current = progress.operation;
-  }
-  throw new Error(`${what} did not end`);
-}
-
-/** Every Azure call of a run (with its OS-disk restore), of a sweep's listing, of the snapshot expiry and of the alert's VM lookup. */
+/** Every Azure call the app makes, as the app's identity holding `actions` at the VM's resource group. */
 async function tour(actions: readonly string[]): Promise<void> {
-  try {
-    await tourSteps(actions);
-  } catch (error) {
-    const e = error as { code?: unknown; message?: unknown };
-    if (String(e.message).includes(": ")) throw error;
-    throw new Error(`${String(e.code ?? "Error")}: ${String(e.message)}`);
-  }
-}
-
-async function tourSteps(actions: readonly string[]): Promise<void> {
   sim = await startAzureSimulator({
     scenario: scenario(),
     guestRuntime: echoRuntime(),
     agentReadyAfterPolls: 0,
     rbac: { principalClientId: APP_CLIENT_ID, assignments: [{ scope: SCOPE, actions }] },
   });
-  const credential = sim.credentialFor(APP_CLIENT_ID);
-  const settings = { armEndpoint: sim.armEndpoint, caCertPem: sim.caCertPem };
-  const clients = new ComputeClients(credential, settings);
-  const status = await readVmStatus(clients.forSubscription(SUB), VM1);
-  const osDiskId = status!.osDisk.managedDiskId!;
-  const request = snapshotRequest({ vm: VM1, runId: "tour", location: "westeurope", osDiskId, now: new Date(), retentionDays: 7 });
-  await toEnd(clients, await startSnapshot(clients, request), "snapshot");
-  const lines = script("probe", "Write-Output probe").join("\n");
-  await toEnd(clients, await startRunCommand(clients, VM1, { name: "probe", text: lines, parameters: {} }), "probe");
-  await toEnd(clients, await startRestart(clients, VM1), "restart");
-  const plan = restoreDiskPlan(VM1, "tour", new Date());
-  const snapshotId = `/subscriptions/${SUB}/resourceGroups/${request.resourceGroup}/providers/Microsoft.Compute/snapshots/${request.name}`;
-  await toEnd(clients, await startDiskFromSnapshot(clients, plan, { snapshotId, currentOsDiskId: osDiskId, location: "westeurope" }), "disk");
-  await checkRestoredDisk(clients, plan, osDiskId);
-  await toEnd(clients, await startDeallocate(clients, VM1), "deallocate");
-  await toEnd(clients, await startSwapOsDisk(clients, VM1, plan), "swap");
-  await toEnd(clients, await startVm(clients, VM1), "start");
-  const snapshots = await listSnapshots(clients, parseScope(SCOPE));
-  const deleted = await deleteSnapshot(clients, { subscriptionId: SUB, resourceGroup: request.resourceGroup, name: request.name } as never);
-  if (deleted.outcome !== "accepted") throw new Error(`delete: ${JSON.stringify(deleted)}`);
-  const listing = await new ResourceGraphTargets(credential, settings).listWindowsVms([parseScope(SCOPE)]);
-  if (listing.vms.length === 0) throw new Error("Resource Graph: no VM readable (Microsoft.Compute/virtualMachines/read)");
-  const found = await findVmsByComputerName(clients, [parseScope(SCOPE)], ["VM1"]);
-  if ((found.get("vm1") ?? []).length === 0 || snapshots.length === 0) throw new Error("lookup found nothing");
+  try {
+    await appTour(sim, sim.credentialFor(APP_CLIENT_ID), SCOPE);
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    if (String(e.message).includes(": ")) throw error;
+    throw new Error(`${String(e.code ?? "Error")}: ${String(e.message)}`);
+  }
 }
 
 describe.skipIf(deployedRole(true) === undefined)("the deployed remediator role against every call the app makes", () => {
