@@ -51,6 +51,11 @@ export function firstPollOf(operation: string, script?: string): Trigger {
   };
 }
 
+/** The first answer that reported the operation Succeeded (a poll, a result, a read, or its first answer). */
+export function endOf(operation: string): Trigger {
+  return { at: "after", what: `the end of ${operation}`, match: (e) => (e.pollOf ?? e.operation) === operation && e.lroStatus === "Succeeded" };
+}
+
 /** The request accepted (202), or done in its first answer (200). */
 export function acceptedRequest(operation: string): Trigger {
   return { at: "after", what: `${operation} accepted`, match: (e) => e.operation === operation && (e.status === 202 || e.status === 200) };

@@ -61,7 +61,7 @@ export const vmIdOf = (name: string) =>
 export async function runFaultMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
   const wallStart = Date.now();
   const log = options.log ?? (() => undefined);
-  const cells = buildMatrix();
+  const cells = buildMatrix({ transitionalPower: options.profile?.power === "transitional" });
   const cases = matrixCases(cells).filter((c) => !options.only || options.only.includes(c.id));
   const rbac = deployedRole();
   const app = await startOfflineApp({
