@@ -14,6 +14,14 @@ describe("restoredDiskProblems: the disk from the snapshot must fit where the OS
   it("a copy with the same security type, generation, zone and OS fits", () => {
     expect(restoredDiskProblems(tl, { ...tl })).toEqual([]);
   });
+  it("a Gen1 VM's disk may leave the generation out (V1), zones compare as a set, the OS type in any case", () => {
+    const gen1: Disk = { location: "westeurope", osType: "Windows", provisioningState: "Succeeded" };
+    expect(restoredDiskProblems(gen1, { ...gen1, hyperVGeneration: "V1", osType: "windows" })).toEqual([]);
+    expect(restoredDiskProblems({ ...gen1, hyperVGeneration: "V1" }, gen1)).toEqual([]);
+    expect(restoredDiskProblems(gen1, { ...gen1, hyperVGeneration: "V2" })).toEqual(["Hyper-V generation V2, the VM's OS disk is V1"]);
+    expect(restoredDiskProblems({ ...tl, zones: ["1", "2"] }, { ...tl, zones: ["2", "1"] })).toEqual([]);
+    expect(restoredDiskProblems({ ...tl, zones: ["1", "2"] }, { ...tl, zones: ["12"] })).toEqual(["zone 12, the VM's OS disk is in zone 1,2"]);
+  });
   it.each([
     ["a disk that lost Trusted Launch", { securityProfile: undefined }, "security type Standard, the VM's OS disk is TrustedLaunch"],
     ["a confidential disk for a Trusted Launch VM", { securityProfile: { securityType: "ConfidentialVM_DiskEncryptedWithPlatformKey" } }, "security type ConfidentialVM_DiskEncryptedWithPlatformKey"],
@@ -22,6 +30,10 @@ describe("restoredDiskProblems: the disk from the snapshot must fit where the OS
     ["a regional disk for a zonal VM", { zones: undefined }, "zone none, the VM's OS disk is in zone 1"],
     ["a Linux disk", { osType: "Linux" }, "OS type Linux"],
     ["a disk still being created", { provisioningState: "Updating" }, "provisioning state Updating"],
+    ["a disk with no generation (Gen1) for a Gen2 VM", { hyperVGeneration: undefined }, "Hyper-V generation V1, the VM's OS disk is V2"],
+    ["a disk in zones 1 and 2 read as one zone 12", { zones: ["12"] }, "zone 12, the VM's OS disk is in zone 1"],
+    ["a disk with no OS type", { osType: undefined }, "OS type not set"],
+    ["a disk with no provisioning state", { provisioningState: undefined }, "provisioning state unknown"],
   ] as const)("%s does not", (_what, change, problem) => {
     expect(restoredDiskProblems(tl, { ...tl, ...(change as Partial<Disk>) }).join("; ")).toContain(problem);
   });

@@ -32,6 +32,14 @@ describe("finishedAtSubmit", () => {
   it("a Run Command with no statuses reads as empty output (the script's contract then says what is wrong)", () => {
     expect(finishedAtSubmit(ref("runCommand", { status: "succeeded", result: { value: [null, 3, { code: "Other" }] } }))).toEqual({ status: "succeeded", stdout: "", stderr: "" });
     expect(finishedAtSubmit(ref("runCommand", { status: "succeeded" }))).toEqual({ status: "succeeded", stdout: "", stderr: "" });
+    for (const result of [{}, { properties: {} }, { properties: { output: {} } }, { value: "text" }]) {
+      expect(finishedAtSubmit(ref("runCommand", { status: "succeeded", result }))).toEqual({ status: "succeeded", stdout: "", stderr: "" });
+    }
+  });
+
+  it("a status without a code is skipped, not taken for StdOut", () => {
+    const value = [{ message: "no code" }, ...statuses("out", "err")];
+    expect(finishedAtSubmit(ref("runCommand", { status: "succeeded", result: { value } }))).toEqual({ status: "succeeded", stdout: "out", stderr: "err" });
   });
 
   it("another operation: succeeded, with the resource's ID (lower-cased) when the answer named it", () => {

@@ -52,6 +52,15 @@ describe("Resource Graph's quota, 429s and truncation", () => {
     expect(quotaOf({ get: (name) => answer.headers[name] })).toEqual({ remaining: 14, resetsAfterMs: 5000 });
   });
 
+  it("quotaOf reads hh:mm:ss(.fraction); without the headers, or with another shape, it waits a second", () => {
+    const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
+    expect(quotaOf(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "01:02:03.25" }))).toEqual({ remaining: 0, resetsAfterMs: 3_723_250 });
+    expect(quotaOf(headers({ "x-ms-user-quota-resets-after": "00:00:01.5" }))).toEqual({ remaining: undefined, resetsAfterMs: 1500 });
+    expect(quotaOf(headers({ "x-ms-user-quota-resets-after": "00:00:01" }))).toEqual({ remaining: undefined, resetsAfterMs: 1000 });
+    for (const odd of ["x00:00:05", "00:00:05x", "00:00:05.", "5"]) expect(quotaOf(headers({ "x-ms-user-quota-resets-after": odd })).resetsAfterMs).toBe(1000);
+    expect(quotaOf(undefined)).toEqual({ remaining: undefined, resetsAfterMs: 1000 });
+  });
+
   it("waits for the quota to reset before the next page when it is spent: 2,001 VMs, three pages, two queries per second", async () => {
     const { sim, waits, rg } = await targets(fleet(2001, { quota: { queries: 2, windowSeconds: 1 } }));
     const listing = await rg.listWindowsVms([parseScope(`/subscriptions/${SUB}`)]);
