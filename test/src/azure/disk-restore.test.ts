@@ -16,7 +16,7 @@ describe("restoredDiskProblems: the disk from the snapshot must fit where the OS
   });
   it("a Gen1 VM's disk may leave the generation out (V1), zones compare as a set, the OS type in any case", () => {
     const gen1: Disk = { location: "westeurope", osType: "Windows", provisioningState: "Succeeded" };
-    expect(restoredDiskProblems(gen1, { ...gen1, hyperVGeneration: "V1", osType: "windows" })).toEqual([]);
+    expect(restoredDiskProblems(gen1, { ...gen1, hyperVGeneration: "V1", osType: "windows" as Disk["osType"] })).toEqual([]);
     expect(restoredDiskProblems({ ...gen1, hyperVGeneration: "V1" }, gen1)).toEqual([]);
     expect(restoredDiskProblems(gen1, { ...gen1, hyperVGeneration: "V2" })).toEqual(["Hyper-V generation V2, the VM's OS disk is V1"]);
     expect(restoredDiskProblems({ ...tl, zones: ["1", "2"] }, { ...tl, zones: ["2", "1"] })).toEqual([]);
