@@ -8,7 +8,7 @@ import { alertFor, runIdOf, settle, startScenario, vmId } from "./harness";
 // broken VM meets Azure answering one way (200 at once or 202, Location and/or Azure-AsyncOperation, a snapshot
 // done in its first answer or polled through its body, transitional power states, an agent that still reports its
 // Ready from before the restart, whole-second status times), and each is repaired. The OS-disk restore's operations
-// meet theirs in os-disk-restore.test.ts.
+// meet theirs in os-disk-restore-trusted-launch.test.ts.
 
 const AXES: VariantAxis[] = ["vm.runCommand", "vm.restart", "snapshot.put", "finalBody", "power", "agent", "agentTime"];
 const VMS = 5;

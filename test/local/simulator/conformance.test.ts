@@ -19,6 +19,7 @@ interface Row {
   sdk: string;
   apiVersion: string;
   twin: string;
+  tests: string;
   examples: string;
 }
 
@@ -30,7 +31,7 @@ function conformanceRows(): Row[] {
     .filter((line) => line.startsWith("| `"))
     .map((line) => {
       const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
-      return { operation: ticks(cells[0] ?? "")[0] ?? "", sdk: cells[1] ?? "", apiVersion: cells[2] ?? "", twin: cells[4] ?? "", examples: cells[6] ?? "" };
+      return { operation: ticks(cells[0] ?? "")[0] ?? "", sdk: cells[1] ?? "", apiVersion: cells[2] ?? "", twin: cells[4] ?? "", tests: cells[5] ?? "", examples: cells[6] ?? "" };
     });
 }
 
@@ -68,6 +69,21 @@ describe("the conformance table in docs/simulator.md", () => {
     expect(used.size).toBeGreaterThan(10);
     const documented = new Set(rows.flatMap((r) => ticks(r.sdk)));
     for (const method of used) expect(documented, `no conformance row names ${method}`).toContain(method);
+  });
+
+  it("names tests that exist", () => {
+    const testFiles = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else if (entry.name.endsWith(".test.ts")) testFiles.add(entry.name.slice(0, -".test.ts".length));
+      }
+    };
+    walk(join(ROOT, "test"));
+    for (const row of rows) {
+      expect(ticks(row.tests).length, row.operation).toBeGreaterThan(0);
+      for (const name of ticks(row.tests)) expect(testFiles, `${row.operation}: ${name}`).toContain(name);
+    }
   });
 
   it("lists only operations the simulator knows", () => {
