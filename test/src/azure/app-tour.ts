@@ -5,12 +5,12 @@ import { pollOperation } from "../../../src/azure/long-operations";
 import { ResourceGraphTargets } from "../../../src/azure/resource-graph";
 import { deleteSnapshot, listSnapshots } from "../../../src/azure/snapshot-cleanup";
 import { startSnapshot } from "../../../src/azure/snapshots";
-import { findVmsByComputerName } from "../../../src/azure/vm-directory";
+import * as vmDirectory from "../../../src/azure/vm-directory";
 import { startRestart, startRunCommand } from "../../../src/azure/vm-operations";
 import { readVmStatus } from "../../../src/azure/vm-reader";
 import { restoreDiskPlan } from "../../../src/domain/disk-restore";
 import type { OperationRef } from "../../../src/domain/operation";
-import { parseScope } from "../../../src/domain/scope";
+import { parseScope, type Scope } from "../../../src/domain/scope";
 import { snapshotRequest } from "../../../src/domain/snapshot-plan";
 import type { AzureSimulator, SimulatorTokenCredential } from "../../../local/simulator";
 import { script, SUB, WORKSPACE } from "../../local/simulator/fixtures";
@@ -47,7 +47,7 @@ export async function appTour(sim: AzureSimulator, credential: SimulatorTokenCre
   if (listing.vms.length === 0) throw new Error("Resource Graph: no VM readable (Microsoft.Compute/virtualMachines/read)");
   const symptoms = await new SymptomLogs(credential, { logsEndpoint: sim.logsEndpoint, caCertPem: sim.caCertPem }).countByVm([WORKSPACE], 24);
   if (symptoms.problems.length > 0) throw new Error(`Logs: ${JSON.stringify(symptoms.problems)}`);
-  const found = await findVmsByComputerName(clients, [parseScope(scope)], ["VM1"]);
+  const found = await findByComputerName(clients, [parseScope(scope)], ["VM1"]);
   if ((found.get("vm1") ?? []).length === 0 || snapshots.length === 0) throw new Error("lookup found nothing");
 }
 
@@ -60,4 +60,21 @@ async function toEnd(clients: ComputeClients, ref: OperationRef, what: string): 
     current = progress.operation;
   }
   throw new Error(`${what} did not end`);
+}
+
+type Lookup = (clients: ComputeClients, scopes: readonly Scope[], names: readonly string[]) => Promise<Map<string, Array<{ id: string; resourceGroup: string }>>>;
+
+/**
+ * The alert's VM lookup by computer name (vm-directory.ts), whichever shape that module has: a function, or a
+ * directory that caches one listing (its owner is changing it). Only the Azure calls it makes matter here.
+ */
+export function findByComputerName(...args: Parameters<Lookup>): ReturnType<Lookup> {
+  const module = vmDirectory as unknown as {
+    createVmDirectory?: (clients: ComputeClients, scopes: readonly Scope[]) => { find: (names: readonly string[]) => ReturnType<Lookup> };
+    findVmsByComputerName?: Lookup;
+  };
+  const [clients, scopes, names] = args;
+  if (module.createVmDirectory) return module.createVmDirectory(clients, scopes).find(names);
+  if (module.findVmsByComputerName) return module.findVmsByComputerName(clients, scopes, names);
+  throw new Error("vm-directory.ts exports no lookup by computer name");
 }

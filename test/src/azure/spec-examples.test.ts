@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComputeClients } from "../../../src/azure/compute-client";
+import { findByComputerName } from "./app-tour";
 import { checkRestoredDisk, startDeallocate, startDiskFromSnapshot, startSwapOsDisk, startVm } from "../../../src/azure/disk-restore";
 import { SymptomLogs } from "../../../src/azure/logs";
 import { pollOperation } from "../../../src/azure/long-operations";
 import { ResourceGraphTargets } from "../../../src/azure/resource-graph";
 import { deleteSnapshot, listSnapshots } from "../../../src/azure/snapshot-cleanup";
 import { startSnapshot } from "../../../src/azure/snapshots";
-import { findVmsByComputerName } from "../../../src/azure/vm-directory";
 import { startRestart, startRunCommand } from "../../../src/azure/vm-operations";
 import { readVmStatus } from "../../../src/azure/vm-reader";
 import { restoreDiskPlan } from "../../../src/domain/disk-restore";
@@ -136,9 +136,9 @@ describe("Compute examples, read by the app", () => {
   });
 
   it("VirtualMachines_List and ListAll: the alert's VM lookup finds the examples' VMs", async () => {
-    const byGroup = await findVmsByComputerName(clients, [parseScope(`/subscriptions/${SUB}/resourceGroups/rg-rdsh`)], ["{virtualMachineName}"]);
+    const byGroup = await findByComputerName(clients, [parseScope(`/subscriptions/${SUB}/resourceGroups/rg-rdsh`)], ["{virtualMachineName}"]);
     expect(byGroup.get("{virtualmachinename}")?.map((v) => v.id)).toEqual(["/subscriptions/{subscriptionid}/resourcegroups/rgcompute/providers/microsoft.compute/virtualmachines/{virtualmachinename}"]);
-    const all = await findVmsByComputerName(clients, [parseScope(`/subscriptions/${SUB}`)], ["{virtualMachineName}"]);
+    const all = await findByComputerName(clients, [parseScope(`/subscriptions/${SUB}`)], ["{virtualMachineName}"]);
     expect(all.get("{virtualmachinename}")?.[0]?.resourceGroup).toBe("{resourcegroupname}");
   });
 });
