@@ -28,6 +28,15 @@ export const INFRA_DIR = resolve(__dirname, "..", "..", "infra");
 const SUBSCRIPTION = "5a1e7c3d-0000-4000-8000-000000000001";
 const TENANT = "5a1e7c3d-0000-4000-8000-000000000002";
 
+const AZD_ENVIRONMENT = {
+  AZURE_ENV_NAME: "sim",
+  AZURE_LOCATION: "westeurope",
+  RDPMEDIC_TARGET_SCOPES: `/subscriptions/${SUBSCRIPTION}`,
+  RDPMEDIC_LICENSE_SERVERS: "rdls01.contoso.com",
+  RDPMEDIC_ENTRA_CLIENT_ID: "5a1e7c3d-0000-4000-8000-000000000003",
+  RDPMEDIC_ENTRA_APP_OBJECT_ID: "5a1e7c3d-0000-4000-8000-000000000004",
+};
+
 /** The deployment with or without the OS-disk restore (main.bicepparam reads RDPMEDIC_ENABLE_OS_DISK_RESTORE). */
 export function deployedFacts(options: { enableOsDiskRestore: boolean }): DeployedFacts {
   const bicep = findTool("bicep");
@@ -58,6 +67,9 @@ function evaluate(bicep: string, restore: boolean): DeployedFacts {
           TMPDIR: process.env.TMPDIR ?? tmpdir(),
           DOTNET_CLI_TELEMETRY_OPTOUT: "1",
           BICEP_TRACING_ENABLED: "false",
+          // What azd would pass (the parameter file may require them, with no default); only the role's
+          // actions, the alert rules and RESTORE_OS_DISK_ON_FAILURE are read from the result.
+          ...AZD_ENVIRONMENT,
           RDPMEDIC_ENABLE_OS_DISK_RESTORE: restore ? "true" : "false",
         },
       },
