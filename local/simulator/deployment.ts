@@ -41,7 +41,7 @@ const AZD_ENVIRONMENT = {
 export function deployedFacts(options: { enableOsDiskRestore: boolean }): DeployedFacts {
   const bicep = findTool("bicep");
   if (!bicep) throw new Error("the Bicep CLI is not installed (npm run tools): the deployed role cannot be read");
-  const cacheFile = join(tmpdir(), `rdp-medic-deployed-v2-${infraHash()}-${options.enableOsDiskRestore ? "restore" : "plain"}.json`);
+  const cacheFile = join(tmpdir(), `rdp-medic-deployed-v3-${infraHash()}-${options.enableOsDiskRestore ? "restore" : "plain"}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as DeployedFacts;
   const facts = evaluate(bicep, options.enableOsDiskRestore);
   const partial = `${cacheFile}.${process.pid}.tmp`;
