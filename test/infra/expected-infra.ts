@@ -3,7 +3,6 @@
 /** Actions the remediator role always has: each one is a call the app makes, or Azure's check for one. */
 export const REMEDIATE_ACTIONS = [
   "Microsoft.Compute/virtualMachines/read",
-  "Microsoft.Compute/virtualMachines/instanceView/read",
   "Microsoft.Compute/virtualMachines/runCommand/action",
   "Microsoft.Compute/virtualMachines/restart/action",
   "Microsoft.Compute/disks/read",

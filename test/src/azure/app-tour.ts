@@ -5,7 +5,8 @@ import { pollOperation } from "../../../src/azure/long-operations";
 import { ResourceGraphTargets } from "../../../src/azure/resource-graph";
 import { deleteSnapshot, listSnapshots } from "../../../src/azure/snapshot-cleanup";
 import { startSnapshot } from "../../../src/azure/snapshots";
-import * as vmDirectory from "../../../src/azure/vm-directory";
+import { createVmDirectory } from "../../../src/azure/vm-directory";
+import type { VmRef } from "../../../src/domain/resource-id";
 import { startRestart, startRunCommand } from "../../../src/azure/vm-operations";
 import { readVmStatus } from "../../../src/azure/vm-reader";
 import { restoreDiskPlan } from "../../../src/domain/disk-restore";
@@ -62,19 +63,7 @@ async function toEnd(clients: ComputeClients, ref: OperationRef, what: string): 
   throw new Error(`${what} did not end`);
 }
 
-type Lookup = (clients: ComputeClients, scopes: readonly Scope[], names: readonly string[]) => Promise<Map<string, Array<{ id: string; resourceGroup: string }>>>;
-
-/**
- * The alert's VM lookup by computer name (vm-directory.ts), whichever shape that module has: a function, or a
- * directory that caches one listing (its owner is changing it). Only the Azure calls it makes matter here.
- */
-export function findByComputerName(...args: Parameters<Lookup>): ReturnType<Lookup> {
-  const module = vmDirectory as unknown as {
-    createVmDirectory?: (clients: ComputeClients, scopes: readonly Scope[]) => { find: (names: readonly string[]) => ReturnType<Lookup> };
-    findVmsByComputerName?: Lookup;
-  };
-  const [clients, scopes, names] = args;
-  if (module.createVmDirectory) return module.createVmDirectory(clients, scopes).find(names);
-  if (module.findVmsByComputerName) return module.findVmsByComputerName(clients, scopes, names);
-  throw new Error("vm-directory.ts exports no lookup by computer name");
+/** The alert's VM lookup by computer name (vm-directory.ts), one listing per call. */
+export function findByComputerName(clients: ComputeClients, scopes: readonly Scope[], names: readonly string[]): Promise<Map<string, VmRef[]>> {
+  return createVmDirectory(clients, scopes).find(names);
 }
