@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
+import { INFRA_DIR, runBicep } from "../bicep";
 import { findTool } from "../tools";
 
 /**
@@ -22,8 +22,6 @@ export interface DeployedFacts {
   /** The app setting RESTORE_OS_DISK_ON_FAILURE the deployment sets. */
   restoreOsDiskOnFailure: string | undefined;
 }
-
-export const INFRA_DIR = resolve(__dirname, "..", "..", "infra");
 
 const SUBSCRIPTION = "5a1e7c3d-0000-4000-8000-000000000001";
 const TENANT = "5a1e7c3d-0000-4000-8000-000000000002";
@@ -54,27 +52,17 @@ function evaluate(bicep: string, restore: boolean): DeployedFacts {
   const dir = mkdtempSync(join(tmpdir(), "rdp-medic-infra-"));
   try {
     cpSync(INFRA_DIR, dir, { recursive: true });
-    const run = spawnSync(
+    const run = runBicep(
       bicep,
       ["snapshot", "main.bicepparam", "--mode", "overwrite", "--subscription-id", SUBSCRIPTION, "--tenant-id", TENANT, "--location", "westeurope"],
       {
-        cwd: dir,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: process.env.HOME ?? tmpdir(),
-          TMPDIR: process.env.TMPDIR ?? tmpdir(),
-          DOTNET_CLI_TELEMETRY_OPTOUT: "1",
-          BICEP_TRACING_ENABLED: "false",
-          // What azd would pass (the parameter file may require them, with no default); only the role's
-          // actions, the alert rules and RESTORE_OS_DISK_ON_FAILURE are read from the result.
-          ...AZD_ENVIRONMENT,
-          RDPMEDIC_ENABLE_OS_DISK_RESTORE: restore ? "true" : "false",
-        },
+        // What azd would pass (the parameter file may require them, with no default); only the role's actions, the
+        // alert rules and RESTORE_OS_DISK_ON_FAILURE are read from the result.
+        ...AZD_ENVIRONMENT,
+        RDPMEDIC_ENABLE_OS_DISK_RESTORE: restore ? "true" : "false",
       },
+      dir,
     );
-    if (run.error) throw run.error;
     if (run.status !== 0) throw new Error(`bicep snapshot of infra/main.bicepparam failed (${run.status}):\n${run.stderr}${run.stdout}`);
     const facts = factsOf(JSON.parse(readFileSync(join(dir, "main.snapshot.json"), "utf8")) as Snapshot);
     if (facts.restoreOsDiskOnFailure !== String(restore)) {

@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { INFRA_DIR, runBicep, type BicepRun } from "../../local/bicep";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 
-export const INFRA_DIR = resolve(__dirname, "..", "..", "infra");
+export { INFRA_DIR, runBicep, type BicepRun };
+
 
 /** The Bicep CLI's path; undefined (tests skip) when it is missing, a thrown error when CI requires it. */
 export function bicepOrSkip(): string | undefined {
@@ -13,34 +14,6 @@ export function bicepOrSkip(): string | undefined {
   if (toolsRequired()) throw new Error(missingToolMessage("bicep"));
   console.warn(missingToolMessage("bicep"));
   return undefined;
-}
-
-export interface BicepRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real Bicep CLI with a clean environment: nothing from the caller's AZURE_* or RDPMEDIC_* variables
- * reaches readEnvironmentVariable() in a .bicepparam unless passed in `env`; no tracing.
- */
-export function runBicep(bicep: string, args: string[], env: Record<string, string> = {}, cwd = INFRA_DIR): BicepRun {
-  const result = spawnSync(bicep, args, {
-    cwd,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? tmpdir(),
-      TMPDIR: process.env.TMPDIR ?? tmpdir(),
-      DOTNET_CLI_TELEMETRY_OPTOUT: "1",
-      BICEP_TRACING_ENABLED: "false",
-      ...env,
-    },
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function ok(run: BicepRun, what: string): BicepRun {
