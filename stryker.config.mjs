@@ -13,5 +13,6 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   tempDirName: ".stryker-tmp",
+  ignorePatterns: [".tools", ".artifacts", "dist", "reports"],
   cleanTempDir: "always",
 };

@@ -3,6 +3,8 @@ metadata description = 'RDP Medic: repairs Azure Windows VMs whose Remote Deskto
 targetScope = 'subscription'
 
 import { appSettingValues, tagMap } from 'modules/types.bicep'
+import { isGuid, isValidScope, normalizedScope } from 'modules/scope.bicep'
+import { onboardingAssignment } from 'modules/onboarding-types.bicep'
 
 // ---------- Where and what to call things ----------
 
@@ -11,8 +13,48 @@ import { appSettingValues, tagMap } from 'modules/types.bicep'
 @maxLength(32)
 param environmentName string
 
-@description('Azure region for the resources; one where Flex Consumption is offered. Defaults to the deployment location.')
-param location string = deployment().location
+// Regions that offer the Flex Consumption plan (as Microsoft's Functions azd quickstarts list them; check a region
+// with `az functionapp list-flexconsumption-locations`). azd offers only these when it asks for the location.
+@description('Azure region for the resources: one where the Flex Consumption plan is offered (azd: AZURE_LOCATION, which azd asks for from this list).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
 
 @description('Resource group to create (or update).')
 param resourceGroupName string = 'rg-rdpmedic-${environmentName}'
@@ -22,8 +64,9 @@ param tags tagMap = {}
 
 // ---------- What RDP Medic may touch ----------
 
-@description('Subscriptions (/subscriptions/<id>) and resource groups (/subscriptions/<id>/resourceGroups/<name>) whose VMs RDP Medic may repair: ALLOWED_SCOPES, the remediator role\'s assignable scopes, and where it is assigned.')
+@description('Subscriptions (/subscriptions/<id>) and resource groups (/subscriptions/<id>/resourceGroups/<name>) whose VMs RDP Medic may repair: ALLOWED_SCOPES, the remediator role\'s assignable scopes, where it is assigned, and where the onboarding policies are assigned. Normalised exactly as the app parses ALLOWED_SCOPES (modules/scope.bicep); anything the app would refuse fails the deployment before a resource is created.')
 @minLength(1)
+@maxLength(50)
 param targetScopes string[]
 
 @description('Roll back by OS-disk swap when a fix cannot be verified: adds what that needs to the remediator role (disk write, VM deallocate, start and write, NIC join) and sets RESTORE_OS_DISK_ON_FAILURE to the same value, so the app never tries a restore the role does not allow.')
@@ -37,7 +80,7 @@ param sweepWorkspaceResourceIds string[] = []
 
 // ---------- Policy: the app settings (src/config.ts) ----------
 
-@description('LICENSE_SERVERS: RD license servers (FQDN, host name or IP) session hosts must use; at most 10.')
+@description('LICENSE_SERVERS: RD license servers (FQDN, host name or IP) session hosts must use; 1 to 10, each without spaces or commas. No default: a wrong server written into real VMs breaks them.')
 @minLength(1)
 @maxLength(10)
 param licenseServers string[]
@@ -60,6 +103,9 @@ param maintenanceWindow string = ''
 
 @description('LOGS_ENDPOINT: Log Analytics query endpoint, including /v1 (change it for sovereign clouds).')
 param logsEndpoint string = 'https://api.loganalytics.io/v1'
+
+@description('Durable Functions backend: azure-storage (queues, tables and blobs in the app\'s storage account) or durable-task-scheduler (a Durable Task Scheduler with a task hub named taskHubName, reached with the app\'s identity), as Microsoft\'s Durable Functions azd quickstart deploys it.')
+param durableBackend 'azure-storage' | 'durable-task-scheduler' = 'azure-storage'
 
 @description('TASK_HUB_NAME: Durable Functions task hub (3-45 letters and digits, starting with a letter).')
 @minLength(3)
@@ -95,14 +141,23 @@ param operationTimeoutMinutes int = 30
 @maxValue(336)
 param approvalTimeoutHours int = 24
 
-@description('ENTRA_AUDIENCE: Application ID URI a secure-webhook action group gets its Microsoft Entra token for; empty = no bearer-token check on /api/alerts (the function key still applies).')
-param entraAudience string = ''
+@description('ENTRA_CLIENT_ID: client (application) ID of RDP Medic\'s API app registration, the one with the app roles Operator, Approver and ActionGroupsSecureWebhook (docs/deploy.md, "The API app registration"). Every human endpoint requires a token for it.')
+param entraClientId string
 
-@description('ENTRA_ISSUER: exact iss of those tokens (https://sts.windows.net/<tenant>/ or https://login.microsoftonline.com/<tenant>/v2.0); set together with entraAudience.')
-param entraIssuer string = ''
+@description('ENTRA_AUDIENCE: the API\'s Application ID URI (identifierUri); tokens\' aud must be it or entraClientId. Defaults to api://<entraClientId>.')
+param entraAudience string = 'api://${entraClientId}'
 
-@description('ENTRA_REQUIRED_ROLE: app role the token must carry (optional; needs entraAudience).')
-param entraRequiredRole string = ''
+@description('ENTRA_ISSUER: exact iss of the tokens. Defaults to the v1 issuer of this tenant (the API app registration accepts v1 tokens unless its manifest says otherwise; set https://login.microsoftonline.com/<tenant>/v2.0 for v2).')
+param entraIssuer string = 'https://sts.windows.net/${tenant().tenantId}/'
+
+@description('ALERT_AUTH: how the action group proves itself on POST /api/alerts. entra = a Microsoft Entra secure webhook (token with role ActionGroupsSecureWebhook; needs entraApplicationObjectId); function-key = the Alerts function\'s own key named action-group, made after deploy by the azd hooks (infra/hooks/alert-receiver-key.ps1). Never the host\'s keys.')
+param alertAuth 'entra' | 'function-key' = 'entra'
+
+@description('Object ID of the API app registration (not its client ID): the secure webhook names it. Required when alertAuth is entra.')
+param entraApplicationObjectId string = ''
+
+@description('ALLOW_SELF_APPROVAL: true lets the identity that started a run also approve or reject it (small teams); default false: four eyes.')
+param allowSelfApproval bool = false
 
 // ---------- Guards: the run ledger and the limits it feeds (LEDGER_TABLE_ENDPOINT is this deployment's storage) ----------
 
@@ -149,6 +204,12 @@ param notifyWebhookUrl string = ''
 @maxLength(253)
 param rdpProbeHostSuffix string = ''
 
+@description('RDP_PROBE_ADDRESS_RANGES: CIDR ranges the VM tag rdp-medic-rdp-host may point the app\'s RDP check at.')
+param rdpProbeAddressRanges string[] = []
+
+@description('RDP_PROBE_PORTS: TCP ports the app\'s RDP check may use; the first is the default.')
+param rdpProbePorts int[] = [3389]
+
 // ---------- Compliance sweep ----------
 
 @description('SWEEP_SCHEDULE: when the compliance sweep runs; NCRONTAB, six fields (second minute hour day month day-of-week), UTC.')
@@ -190,15 +251,34 @@ param symptomLookbackHours int = 24
 
 // ---------- Signals ----------
 
-@description('VMs (resource IDs) to associate with the RD licensing data collection rule. They need the Azure Monitor Agent. For fleets, use the Azure Policy option in docs/deploy.md instead.')
+@description('Onboard the fleet by Azure Policy: on every target scope, built-in policies install the Azure Monitor Agent on Windows VMs and associate them with the RD licensing data collection rule (new VMs as they come, existing ones by remediation tasks). false = only the VMs in monitoredVmResourceIds.')
+param onboardByPolicy bool = true
+
+@description('With onboardByPolicy: true = every VM whose OS disk is Windows, including custom and gallery images (the policies\' scopeToSupportedImages=false); false = only the marketplace images the policies list, plus policyImageIds.')
+param policyAllWindowsImages bool = true
+
+@description('With onboardByPolicy: image IDs (custom images, gallery image versions) the policies treat as supported Windows images.')
+param policyImageIds string[] = []
+
+@description('With onboardByPolicy: also assign the built-in policies that add a system-assigned managed identity to VMs that have none or only user-assigned ones; the Azure Monitor Agent authenticates with it. false = such VMs get the agent but send nothing until they have one.')
+param policyAddSystemIdentity bool = true
+
+@description('Changes at every deployment (its default is the deployment time): each deployment starts fresh policy remediation tasks for VMs that are not onboarded yet. Leave it to the default.')
+param onboardingRun string = utcNow()
+
+@description('VMs (resource IDs) to associate with the RD licensing data collection rule directly (they need the Azure Monitor Agent), in addition to or instead of the policies.')
 param monitoredVmResourceIds string[] = []
 
-@description('Name of the function behind the /api/alerts route (src/functions/http-alerts.ts registers it as Alerts); the action group\'s Azure Function receiver names it.')
+@description('Name of the function behind the /api/alerts route (src/functions/http-alerts.ts registers it as Alerts); the function-key receiver names it.')
 param alertFunctionName string = 'Alerts'
 
-@description('How often the alert rule runs and the window it looks back over.')
-@allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT1H'])
+@description('How often the alert rule runs.')
+@allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M'])
 param alertEvaluationFrequency string = 'PT15M'
+
+@description('The window each run looks back over; longer than alertEvaluationFrequency, so an event ingested late is still counted.')
+@allowed(['PT10M', 'PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H'])
+param alertWindowSize string = 'PT30M'
 
 @description('Alert severity, 0 (critical) to 4 (verbose).')
 @minValue(0)
@@ -234,13 +314,66 @@ var names = {
   functionApp: 'func-rdpmedic-${token}'
   deploymentContainer: 'app-package-${token}'
   signals: 'rdpmedic-${token}'
+  scheduler: 'dts-rdpmedic-${token}'
 }
 
+// ---------- Validation: everything that can be checked before a resource is created ----------
+// Azure evaluates these variables when it validates the template, before it creates anything; fail() stops the
+// deployment there with a message naming the parameter.
+
+var invalidTargetScopes = filter(targetScopes, s => !isValidScope(s))
+// Normalised as the app will read them, duplicates (after normalising) removed.
+var scopes = empty(invalidTargetScopes)
+  ? union(map(targetScopes, s => normalizedScope(s)), [])
+  : fail('targetScopes (RDPMEDIC_TARGET_SCOPES): not /subscriptions/<guid> or /subscriptions/<guid>/resourceGroups/<name>: "${join(invalidTargetScopes, '", "')}"')
+var invalidLicenseServers = filter(
+  licenseServers,
+  n => empty(n) || length(n) > 253 || contains(n, ',') || contains(n, ' ') || contains(n, '\t') || contains(n, ';')
+)
+var licenseServerList = empty(invalidLicenseServers)
+  ? licenseServers
+  : fail('licenseServers (RDPMEDIC_LICENSE_SERVERS): each must be one FQDN, host name or IP address without spaces, commas or semicolons: "${join(invalidLicenseServers, '", "')}"')
+var entraClientIdChecked = isGuid(entraClientId)
+  ? entraClientId
+  : fail('entraClientId (RDPMEDIC_ENTRA_CLIENT_ID): must be the API app registration\'s client ID, a GUID; got "${entraClientId}"')
+var entraApplicationObjectIdChecked = alertAuth != 'entra' || isGuid(entraApplicationObjectId)
+  ? entraApplicationObjectId
+  : fail('entraApplicationObjectId (RDPMEDIC_ENTRA_APP_OBJECT_ID): alertAuth is entra, so the secure webhook needs the API app registration\'s object ID, a GUID; got "${entraApplicationObjectId}"')
+var maintenanceWindowChecked = restartWithUsers != 'wait' || !empty(trim(maintenanceWindow))
+  ? maintenanceWindow
+  : fail('maintenanceWindow (RDPMEDIC_MAINTENANCE_WINDOW): restartWithUsers is wait, so restarts with users signed in need a window, e.g. Sat,Sun 02:00-05:00 (UTC)')
+var entraAudienceChecked = !empty(entraAudience) && !contains(entraAudience, ' ') && length(entraAudience) <= 512
+  ? entraAudience
+  : fail('entraAudience: must be one Application ID URI (e.g. api://<client id>) without spaces')
+var entraIssuerChecked = startsWith(entraIssuer, 'https://') && !contains(entraIssuer, '?') && !contains(entraIssuer, '#')
+  ? entraIssuer
+  : fail('entraIssuer: must be the https issuer of the tokens, e.g. https://sts.windows.net/<tenant>/, without query or fragment')
+// ISO 8601 minutes of the allowed frequency and window values.
+var durationMinutes = {
+  PT5M: 5
+  PT10M: 10
+  PT15M: 15
+  PT30M: 30
+  PT45M: 45
+  PT1H: 60
+  PT2H: 120
+}
+var alertWindow = durationMinutes[alertWindowSize] > durationMinutes[alertEvaluationFrequency]
+  ? alertWindowSize
+  : fail('alertWindowSize (${alertWindowSize}) must be longer than alertEvaluationFrequency (${alertEvaluationFrequency}), or events ingested late are never counted')
+var invalidMonitoredVms = filter(
+  monitoredVmResourceIds,
+  id => length(split(id, '/')) != 9 || !isValidScope(join(take(split(id, '/'), 5), '/')) || toLower(split(id, '/')[6]) != 'microsoft.compute' || toLower(split(id, '/')[7]) != 'virtualmachines'
+)
+var monitoredVms = empty(invalidMonitoredVms)
+  ? monitoredVmResourceIds
+  : fail('monitoredVmResourceIds (RDPMEDIC_MONITORED_VMS): not /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Compute/virtualMachines/<name>: "${join(invalidMonitoredVms, '", "')}"')
+
 // A scope is /subscriptions/<id> (3 segments after splitting on '/') or /subscriptions/<id>/resourceGroups/<name> (5).
-var subscriptionTargets = filter(targetScopes, s => length(split(s, '/')) == 3)
-var resourceGroupTargets = filter(targetScopes, s => length(split(s, '/')) == 5)
+var subscriptionTargets = filter(scopes, s => length(split(s, '/')) == 3)
+var resourceGroupTargets = filter(scopes, s => length(split(s, '/')) == 5)
 // The role definition lives in the first target's subscription; assignable scopes name every target.
-var roleHomeSubscriptionId = split(targetScopes[0], '/')[2]
+var roleHomeSubscriptionId = split(scopes[0], '/')[2]
 var remediatorRoleGuid = guid(roleHomeSubscriptionId, remediatorRoleName)
 // Known before deployment, so role assignment names (guid of scope, identity, role) are too: what-if stays exact.
 var identityResourceId = resourceId(
@@ -256,14 +389,83 @@ var sweepWorkspaceCustomerIds = empty(sweepWorkspaceResourceIds)
   ? []
   : map(sweepWorkspaceReaders, reader => reader.outputs.customerId)
 
+// ---------- Fleet onboarding: built-in policies on every target scope (docs/deploy.md, "Fleet onboarding") ----------
+var builtInRoles = {
+  virtualMachineContributor: '9980e02c-c2be-4d73-94e8-173b1dc7cf3c'
+  monitoringContributor: '749f88d5-cbae-40b8-bcfc-e573ddc772fa'
+  logAnalyticsContributor: '92aaf0da-9dab-42b6-94a3-d43ce8d16293'
+}
+var dataCollectionRuleId = resourceId(
+  subscription().subscriptionId,
+  resourceGroupName,
+  'Microsoft.Insights/dataCollectionRules',
+  '${names.signals}-rd-licensing'
+)
+var systemIdentityAssignments onboardingAssignment[] = policyAddSystemIdentity
+  ? [
+      {
+        // Modify: identity.type = SystemAssigned where a VM has none. The definition names Contributor; the one
+        // write it makes (a VM's identity) is in Virtual Machine Contributor, so that narrower role is granted.
+        key: 'vm-identity'
+        definitionGuid: '3cf2ab00-13f1-4d0c-8971-2ac904541a7e'
+        displayName: 'RDP Medic: add a system-assigned identity to VMs with no identity'
+        parameters: {}
+        roles: [builtInRoles.virtualMachineContributor]
+        rolesOnRuleResourceGroup: false
+      }
+      {
+        // Modify: adds SystemAssigned beside the user-assigned identities a VM has.
+        key: 'vm-identity-ua'
+        definitionGuid: '497dff13-db2a-4c0f-8603-28fa3b331ab6'
+        displayName: 'RDP Medic: add a system-assigned identity to VMs with only user-assigned identities'
+        parameters: {}
+        roles: [builtInRoles.virtualMachineContributor]
+        rolesOnRuleResourceGroup: false
+      }
+    ]
+  : []
+var onboardingAssignments onboardingAssignment[] = onboardByPolicy
+  ? concat(
+      [
+        {
+          // DeployIfNotExists: the AzureMonitorWindowsAgent extension, authenticating with the VM's system-assigned identity.
+          key: 'ama'
+          definitionGuid: 'ca817e41-e85a-4783-bc7f-dc532d36235e'
+          displayName: 'RDP Medic: Azure Monitor Agent on Windows VMs'
+          parameters: {
+            scopeToSupportedImages: { value: !policyAllWindowsImages }
+            listOfWindowsImageIdToInclude: { value: policyImageIds }
+          }
+          roles: [builtInRoles.virtualMachineContributor]
+          rolesOnRuleResourceGroup: false
+        }
+        {
+          // DeployIfNotExists: the association of each Windows VM with the RD licensing data collection rule.
+          key: 'dcr'
+          definitionGuid: 'eab1f514-22e3-42e3-9a1f-e1dc9199355c'
+          displayName: 'RDP Medic: Windows VMs associated with the RD licensing data collection rule'
+          parameters: {
+            dcrResourceId: { value: dataCollectionRuleId }
+            resourceType: { value: 'Microsoft.Insights/dataCollectionRules' }
+            scopeToSupportedImages: { value: !policyAllWindowsImages }
+            listOfWindowsImageIdToInclude: { value: policyImageIds }
+          }
+          roles: [builtInRoles.monitoringContributor, builtInRoles.logAnalyticsContributor]
+          rolesOnRuleResourceGroup: true
+        }
+      ],
+      systemIdentityAssignments
+    )
+  : []
+
 var settings appSettingValues = {
-  allowedScopes: join(targetScopes, ',')
-  licenseServers: join(licenseServers, ',')
+  allowedScopes: join(scopes, ',')
+  licenseServers: join(licenseServerList, ',')
   licensingMode: licensingMode
   noCalsAction: noCalsAction
   removeUnusedLicensingRole: removeUnusedLicensingRole ? 'true' : 'false'
   restartWithUsers: restartWithUsers
-  maintenanceWindow: maintenanceWindow
+  maintenanceWindow: maintenanceWindowChecked
   armEndpoint: environment().resourceManager
   logsEndpoint: logsEndpoint
   taskHubName: taskHubName
@@ -274,9 +476,11 @@ var settings appSettingValues = {
   pollIntervalSeconds: string(pollIntervalSeconds)
   operationTimeoutMinutes: string(operationTimeoutMinutes)
   approvalTimeoutHours: string(approvalTimeoutHours)
-  entraAudience: entraAudience
-  entraIssuer: entraIssuer
-  entraRequiredRole: entraRequiredRole
+  entraAudience: entraAudienceChecked
+  entraIssuer: entraIssuerChecked
+  entraClientId: entraClientIdChecked
+  alertAuth: alertAuth
+  allowSelfApproval: allowSelfApproval ? 'true' : 'false'
   sweepSchedule: sweepSchedule
   sweepPolicy: sweepPolicy
   sweepMaxConcurrency: string(sweepMaxConcurrency)
@@ -296,12 +500,14 @@ var settings appSettingValues = {
   breakerWindowMinutes: string(breakerWindowMinutes)
   maxConcurrentRemediations: string(maxConcurrentRemediations)
   rdpProbeHostSuffix: rdpProbeHostSuffix
+  rdpProbeAddressRanges: join(rdpProbeAddressRanges, ',')
+  rdpProbePorts: join(map(rdpProbePorts, p => string(p)), ',')
   restoreOsDiskOnFailure: enableOsDiskRestore ? 'true' : 'false'
 }
 
 // ---------- Resources ----------
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: resourceGroupName
   location: location
   tags: allTags
@@ -357,10 +563,25 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: names.storage
     deploymentContainerName: names.deploymentContainer
     appInsightsName: names.appInsights
+    durableBackend: durableBackend
+    durableTaskSchedulerEndpoint: durableBackend == 'durable-task-scheduler' ? durableTaskScheduler!.outputs.endpoint : ''
     settings: settings
     notifyWebhookUrl: notifyWebhookUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = if (durableBackend == 'durable-task-scheduler') {
+  name: 'rdpmedic-durable-task-scheduler'
+  scope: rg
+  params: {
+    name: names.scheduler
+    location: location
+    tags: allTags
+    taskHubName: taskHubName
+    identityResourceId: identityResourceId
+    principalId: identity.outputs.principalId
   }
 }
 
@@ -370,7 +591,7 @@ module remediatorRole 'modules/remediator-role.bicep' = {
   params: {
     roleGuid: remediatorRoleGuid
     roleName: remediatorRoleName
-    assignableScopes: targetScopes
+    assignableScopes: scopes
     enableOsDiskRestore: enableOsDiskRestore
   }
 }
@@ -433,15 +654,50 @@ module signals 'modules/signals.bicep' = {
     tags: allTags
     workspaceResourceId: monitoring.outputs.workspaceResourceId
     functionAppName: names.functionApp
-    alertFunctionName: alertFunctionName
+    alertAuth: alertAuth
+    entraAudience: entraAudienceChecked
+    entraApplicationObjectId: entraApplicationObjectIdChecked
     alertEvaluationFrequency: alertEvaluationFrequency
+    alertWindowSize: alertWindow
     alertSeverity: alertSeverity
   }
   dependsOn: [functionApp]
 }
 
+module subscriptionOnboarding 'modules/onboarding-subscription.bicep' = [
+  for target in subscriptionTargets: if (onboardByPolicy) {
+    name: 'rdpmedic-onboarding-${uniqueString(target, token)}'
+    scope: subscription(split(target, '/')[2])
+    params: {
+      assignments: onboardingAssignments
+      nameSuffix: token
+      location: location
+      ruleSubscriptionId: subscription().subscriptionId
+      ruleResourceGroupName: resourceGroupName
+      remediationRun: onboardingRun
+    }
+    dependsOn: [signals]
+  }
+]
+
+module resourceGroupOnboarding 'modules/onboarding-resource-group.bicep' = [
+  for target in resourceGroupTargets: if (onboardByPolicy) {
+    name: 'rdpmedic-onboarding-${uniqueString(target, token)}'
+    scope: resourceGroup(split(target, '/')[2], split(target, '/')[4])
+    params: {
+      assignments: onboardingAssignments
+      nameSuffix: token
+      location: location
+      ruleSubscriptionId: subscription().subscriptionId
+      ruleResourceGroupName: resourceGroupName
+      remediationRun: onboardingRun
+    }
+    dependsOn: [signals]
+  }
+]
+
 module dcrAssociations 'modules/dcr-association.bicep' = [
-  for vmId in monitoredVmResourceIds: {
+  for vmId in monitoredVms: {
     name: 'rdpmedic-dcr-${uniqueString(vmId, token)}'
     scope: resourceGroup(split(vmId, '/')[2], split(vmId, '/')[4])
     params: {
@@ -471,6 +727,21 @@ output AZURE_CLIENT_ID string = identity.outputs.clientId
 
 @description('Resource ID of the remediator custom role, in its home subscription.')
 output REMEDIATOR_ROLE_ID string = remediatorRole.outputs.resourceId
+
+@description('How the action group authenticates to /api/alerts (ALERT_AUTH); the azd hooks read it.')
+output RDPMEDIC_ALERT_AUTH string = alertAuth
+
+@description('Action group that calls /api/alerts; the function-key hook puts the receiver into it.')
+output RDPMEDIC_ACTION_GROUP_ID string = signals.outputs.actionGroupId
+
+@description('Function behind /api/alerts, whose own key the function-key hook creates.')
+output RDPMEDIC_ALERT_FUNCTION_NAME string = alertFunctionName
+
+@description('Function app resource ID.')
+output AZURE_FUNCTION_APP_ID string = functionApp.outputs.resourceId
+
+@description('Azure Resource Manager endpoint of the cloud deployed to: where the azd hooks call.')
+output RDPMEDIC_ARM_ENDPOINT string = environment().resourceManager
 
 @description('Data collection rule to associate more VMs with.')
 output DATA_COLLECTION_RULE_ID string = signals.outputs.dataCollectionRuleId

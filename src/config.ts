@@ -138,9 +138,15 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     name: "ENTRA_AUDIENCE",
     required: false,
-    example: "api://rdp-medic",
+    example: "api://rdp-medic-prod",
     description:
-      "Application ID URI (identifierUri) a secure webhook action group gets its Microsoft Entra token for. When set, POST /api/alerts also requires that bearer token, with aud equal to this; when empty, token validation is off (the function key still applies). Set together with ENTRA_ISSUER.",
+      "Application ID URI of the API app registration. Every HTTP endpoint takes Microsoft Entra bearer tokens issued for it (aud equal to this or to ENTRA_CLIENT_ID): people with the app role Operator or Approver, and on POST /api/alerts (ALERT_AUTH=entra) the action group's secure webhook with ActionGroupsSecureWebhook. Set together with ENTRA_ISSUER; when empty, every endpoint that needs a token refuses (503 auth-not-configured).",
+  },
+  {
+    name: "ENTRA_CLIENT_ID",
+    required: false,
+    example: "5d3c2b1a-0f9e-4d8c-9b7a-6e5d4c3b2a10",
+    description: "Client ID (GUID) of the API app registration: the aud of v2 tokens, accepted beside ENTRA_AUDIENCE. Needs ENTRA_AUDIENCE.",
   },
   {
     name: "ENTRA_ISSUER",
@@ -150,11 +156,18 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Exact iss of those tokens: https://sts.windows.net/<tenant>/ (v1 tokens) or https://login.microsoftonline.com/<tenant>/v2.0 (v2). Signing keys come from https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys. HTTPS only.",
   },
   {
-    name: "ENTRA_REQUIRED_ROLE",
+    name: "ALERT_AUTH",
     required: false,
-    example: "ActionGroupsSecureWebhook",
+    example: "entra",
     description:
-      "Optional app role the token's roles claim must contain (the role assigned to the action group's service principal). Needs ENTRA_AUDIENCE.",
+      "How POST /api/alerts knows the action group: entra (default; a secure webhook's Microsoft Entra token with the app role ActionGroupsSecureWebhook, the function anonymous at the host) or function-key (the alerts function's own function-level key, named action-group; no token). Either way that credential opens no other endpoint.",
+  },
+  {
+    name: "ALLOW_SELF_APPROVAL",
+    required: false,
+    example: "false",
+    description:
+      "true: the person who started a run may also approve or reject it (small teams). Default false: four eyes, the approver must be another identity.",
   },
   {
     name: "SWEEP_SCHEDULE",
@@ -282,7 +295,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     required: false,
     example: "corp.contoso.com",
     description:
-      "Where the app can reach the VMs: after a fix, it also negotiates RDP (X.224) with <computer name>.<suffix>:3389 (or the host in the VM tag rdp-medic-rdp-host). Empty: only the in-guest verify.",
+      "Where the app can reach the VMs: after a fix, it also negotiates RDP (X.224) with <computer name>.<suffix> on the first of RDP_PROBE_PORTS. The VM tag rdp-medic-rdp-host may name another host only under this suffix or in RDP_PROBE_ADDRESS_RANGES. Empty (and no ranges): only the in-guest verify.",
+  },
+  {
+    name: "RDP_PROBE_ADDRESS_RANGES",
+    required: false,
+    example: "10.20.0.0/16,10.30.4.0/24",
+    description:
+      "Comma-separated IPv4/IPv6 ranges (CIDR, at most 50) the VM tag rdp-medic-rdp-host may point the app's RDP check at. Anything outside them and outside RDP_PROBE_HOST_SUFFIX is never connected to.",
+  },
+  {
+    name: "RDP_PROBE_PORTS",
+    required: false,
+    example: "3389",
+    description: "Comma-separated TCP ports (at most 10) the app's RDP check may use; the first is used when the tag names none. Default 3389.",
   },
   {
     name: "RESTORE_OS_DISK_ON_FAILURE",
@@ -296,6 +322,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     required: false,
     example: ".artifacts/simulator-ca.pem",
     description: "PEM certificate(s) the Azure clients (ARM, Logs, Resource Graph, the ledger's Table storage) trust in addition to the system's: the local simulator's and Azurite's.",
+    localOnly: true,
+  },
+  {
+    name: "LOCAL_DEVELOPMENT_AUTH",
+    required: false,
+    example: "false",
+    description:
+      "Local development only, never deployed (refused on an Azure instance): true lets a request without a bearer token act as the local identity it declares in X-Local-User (default local-developer) with the roles in X-Local-Roles (default Operator,Approver). The offline demo and CLI use it.",
+    localOnly: true,
+  },
+  {
+    name: "ENTRA_JWKS_URI",
+    required: false,
+    example: "http://127.0.0.1:7080/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys",
+    description:
+      "Local only, never deployed: where the signing keys are fetched instead of the issuer tenant's key set; a loopback address only (the offline Entra stand-in in tests).",
     localOnly: true,
   },
 ];
@@ -316,13 +358,23 @@ export interface Config {
   operationTimeoutMinutes: number;
   approvalTimeoutHours: number;
   localCaCertPem: string | undefined;
-  /** Microsoft Entra bearer-token check on POST /api/alerts; undefined when ENTRA_AUDIENCE is empty. */
+  /** Microsoft Entra bearer tokens for every endpoint that takes them; undefined when ENTRA_AUDIENCE is empty. */
   entraAuth: EntraAuthSettings | undefined;
+  /** How POST /api/alerts knows the action group. */
+  alertAuth: AlertAuth;
+  /** LOCAL_DEVELOPMENT_AUTH: a request without a token acts as the local identity it declares. Never in Azure. */
+  localDevelopmentAuth: boolean;
+  /** The person who started a run may also decide its approval (four eyes off). */
+  allowSelfApproval: boolean;
   sweep: SweepConfig;
   ledger: LedgerSettings | undefined;
   guards: GuardSettings;
   notifyWebhookUrl: string | undefined;
   rdpProbeHostSuffix: string | undefined;
+  /** CIDR ranges the rdp-medic-rdp-host tag may point at. */
+  rdpProbeAddressRanges: string[];
+  /** Ports the app's RDP check may use; the first is the default. */
+  rdpProbePorts: number[];
   restoreOsDiskOnFailure: boolean;
 }
 
@@ -356,11 +408,18 @@ export interface SweepConfig {
 
 export interface EntraAuthSettings {
   audience: string;
+  clientId: string | undefined;
   issuer: string;
-  requiredRole: string | undefined;
+  /** Local only: a loopback key server instead of the tenant's key set. */
+  jwksUri: string | undefined;
 }
 
+export const ALERT_AUTH_MODES = ["entra", "function-key"] as const;
+export type AlertAuth = (typeof ALERT_AUTH_MODES)[number];
+
 type Env = Record<string, string | undefined>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function fail(name: string, problem: string): never {
   const spec = SETTINGS.find((s) => s.name === name);
@@ -409,10 +468,12 @@ function httpsUrl(env: Env, name: string, fallback: string): string {
 function entraAuth(env: Env): EntraAuthSettings | undefined {
   const audience = text(env, "ENTRA_AUDIENCE");
   const issuer = text(env, "ENTRA_ISSUER");
-  const requiredRole = text(env, "ENTRA_REQUIRED_ROLE");
+  const clientId = text(env, "ENTRA_CLIENT_ID");
+  const jwksUri = text(env, "ENTRA_JWKS_URI");
   if (audience === undefined) {
     if (issuer !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_ISSUER is set; set both or neither");
-    if (requiredRole !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_REQUIRED_ROLE is set");
+    if (clientId !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_CLIENT_ID is set");
+    if (jwksUri !== undefined) fail("ENTRA_AUDIENCE", "is missing while ENTRA_JWKS_URI is set");
     return undefined;
   }
   if (/\s/.test(audience) || audience.length > 512) fail("ENTRA_AUDIENCE", `must be one Application ID URI or client ID, not "${audience.slice(0, 80)}"`);
@@ -428,10 +489,63 @@ function entraAuth(env: Env): EntraAuthSettings | undefined {
   if (url.pathname.split("/").filter(Boolean).length === 0 || url.search || url.hash || url.username || url.password) {
     fail("ENTRA_ISSUER", `must name the tenant in its path and carry no query, fragment or credentials, not "${issuer.slice(0, 120)}"`);
   }
-  if (requiredRole !== undefined && (/\s/.test(requiredRole) || requiredRole.length > 250)) {
-    fail("ENTRA_REQUIRED_ROLE", `must be one app role value without spaces, not "${requiredRole.slice(0, 80)}"`);
+  if (clientId !== undefined && !GUID.test(clientId)) fail("ENTRA_CLIENT_ID", `must be a GUID, not ${printable(clientId)}`);
+  if (jwksUri !== undefined) {
+    let keys: URL | undefined;
+    try {
+      keys = new URL(jwksUri);
+    } catch {
+      keys = undefined;
+    }
+    const loopback = keys !== undefined && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(keys.hostname);
+    if (!keys || !/^https?:$/.test(keys.protocol) || !loopback || keys.username || keys.password) {
+      fail("ENTRA_JWKS_URI", `must be an http(s) URL on a loopback address (local key server only), not ${printable(jwksUri, 120)}`);
+    }
   }
-  return { audience, issuer, requiredRole };
+  return { audience, clientId, issuer, jwksUri };
+}
+
+function alertAuth(env: Env): AlertAuth {
+  const value = text(env, "ALERT_AUTH") ?? "entra";
+  if (!(ALERT_AUTH_MODES as readonly string[]).includes(value)) fail("ALERT_AUTH", `must be entra or function-key, not ${printable(value, 40)}`);
+  return value as AlertAuth;
+}
+
+function localDevelopmentAuth(env: Env): boolean {
+  const on = bool(env, "LOCAL_DEVELOPMENT_AUTH", false);
+  // Azure sets WEBSITE_INSTANCE_ID on every instance of an app; a developer's machine does not.
+  if (on && text(env, "WEBSITE_INSTANCE_ID") !== undefined) {
+    fail("LOCAL_DEVELOPMENT_AUTH", "is true on an Azure instance (WEBSITE_INSTANCE_ID is set); it is for local development only and must not be set there");
+  }
+  return on;
+}
+
+/** At most 50 CIDR ranges, IPv4 or IPv6, with their prefix length. */
+function addressRanges(env: Env): string[] {
+  const list = splitList(text(env, "RDP_PROBE_ADDRESS_RANGES") ?? "");
+  if (list.length > 50) fail("RDP_PROBE_ADDRESS_RANGES", `lists ${list.length} ranges; at most 50 are allowed`);
+  for (const range of list) {
+    const [address, prefix, extra] = range.split("/");
+    const family = isIP(address ?? "");
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > max) {
+      fail("RDP_PROBE_ADDRESS_RANGES", `has ${printable(range)}, which is not a CIDR range such as 10.20.0.0/16 or fd00::/64`);
+    }
+  }
+  return list;
+}
+
+function probePorts(env: Env): number[] {
+  const list = splitList(text(env, "RDP_PROBE_PORTS") ?? "3389");
+  if (list.length === 0 || list.length > 10) fail("RDP_PROBE_PORTS", "must list 1 to 10 ports");
+  return [
+    ...new Set(
+      list.map((port) => {
+        if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) fail("RDP_PROBE_PORTS", `has ${printable(port)}, which is not a port from 1 to 65535`);
+        return Number(port);
+      }),
+    ),
+  ];
 }
 
 function ledgerSettings(env: Env): LedgerSettings | undefined {
@@ -554,7 +668,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const clientId = text(env, "MANAGED_IDENTITY_CLIENT_ID");
-  if (clientId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) {
+  if (clientId !== undefined && !GUID.test(clientId)) {
     fail("MANAGED_IDENTITY_CLIENT_ID", `must be a GUID, not "${clientId}"`);
   }
 
@@ -602,6 +716,9 @@ export function loadConfig(env: Env = process.env): Config {
     approvalTimeoutHours: int(env, "APPROVAL_TIMEOUT_HOURS", 24, 1, 336),
     localCaCertPem,
     entraAuth: entraAuth(env),
+    alertAuth: alertAuth(env),
+    localDevelopmentAuth: localDevelopmentAuth(env),
+    allowSelfApproval: bool(env, "ALLOW_SELF_APPROVAL", false),
     sweep: sweepConfig(env),
     ledger: ledgerSettings(env),
     guards: {
@@ -614,6 +731,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     notifyWebhookUrl: webhookUrl(env),
     rdpProbeHostSuffix: hostSuffix(env),
+    rdpProbeAddressRanges: addressRanges(env),
+    rdpProbePorts: probePorts(env),
     restoreOsDiskOnFailure: bool(env, "RESTORE_OS_DISK_ON_FAILURE", false),
   };
 }

@@ -9,11 +9,11 @@ param dataCollectionRuleId string
 @description('Association name, the same on every VM.')
 param associationName string
 
-resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' existing = {
+resource vm 'Microsoft.Compute/virtualMachines@2026-04-01' existing = {
   name: vmName
 }
 
-resource association 'Microsoft.Insights/dataCollectionRuleAssociations@2023-03-11' = {
+resource association 'Microsoft.Insights/dataCollectionRuleAssociations@2024-03-11' = {
   name: associationName
   scope: vm
   properties: {

@@ -29,6 +29,12 @@ param deploymentContainerName string
 @description('Application Insights component (local authentication off).')
 param appInsightsName string
 
+@description('Durable Functions backend: azure-storage, or durable-task-scheduler at durableTaskSchedulerEndpoint.')
+param durableBackend 'azure-storage' | 'durable-task-scheduler'
+
+@description('Endpoint of the Durable Task Scheduler (https://...); empty with the azure-storage backend.')
+param durableTaskSchedulerEndpoint string
+
 @description('The settings the app reads (src/config.ts).')
 param settings appSettingValues
 
@@ -45,7 +51,7 @@ param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
-resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 
@@ -53,7 +59,24 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+// The Durable Task Scheduler backend, as Microsoft's Durable Functions quickstart configures it: host.json's
+// durableTask.storageProvider, set here through the host's AzureFunctionsJobHost__ override so host.json stays one
+// file for both backends (its hubName is %TASK_HUB_NAME%, the scheduler's task hub).
+var durableTaskSchedulerSettings = durableBackend == 'durable-task-scheduler'
+  ? [
+      {
+        name: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+        value: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
+      }
+      { name: 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', value: 'azureManaged' }
+      {
+        name: 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName'
+        value: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+      }
+    ]
+  : []
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -67,7 +90,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   // azd finds the app to deploy the 'api' service to by this tag.
@@ -109,9 +132,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       // Flex Consumption sets the runtime and its version from functionAppConfig: FUNCTIONS_WORKER_RUNTIME,
       // FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not allowed here.
-      appSettings: [
-        // Functions host: storage through the managed identity (host, Durable Functions task hub).
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+      appSettings: concat(durableTaskSchedulerSettings, [
+        // Functions host: storage through the managed identity (host, timers, keys; the Durable task hub unless the
+        // scheduler holds it), one endpoint per service as identity-based connections prefer.
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         // Telemetry with Microsoft Entra authentication (the component has local auth off).
@@ -140,7 +166,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPROVAL_TIMEOUT_HOURS', value: settings.approvalTimeoutHours }
         { name: 'ENTRA_AUDIENCE', value: settings.entraAudience }
         { name: 'ENTRA_ISSUER', value: settings.entraIssuer }
-        { name: 'ENTRA_REQUIRED_ROLE', value: settings.entraRequiredRole }
+        { name: 'ENTRA_CLIENT_ID', value: settings.entraClientId }
+        { name: 'ALERT_AUTH', value: settings.alertAuth }
+        { name: 'ALLOW_SELF_APPROVAL', value: settings.allowSelfApproval }
         { name: 'SWEEP_SCHEDULE', value: settings.sweepSchedule }
         { name: 'SWEEP_POLICY', value: settings.sweepPolicy }
         { name: 'SWEEP_MAX_CONCURRENCY', value: settings.sweepMaxConcurrency }
@@ -161,14 +189,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MAX_CONCURRENT_REMEDIATIONS', value: settings.maxConcurrentRemediations }
         { name: 'NOTIFY_WEBHOOK_URL', value: notifyWebhookUrl }
         { name: 'RDP_PROBE_HOST_SUFFIX', value: settings.rdpProbeHostSuffix }
+        { name: 'RDP_PROBE_ADDRESS_RANGES', value: settings.rdpProbeAddressRanges }
+        { name: 'RDP_PROBE_PORTS', value: settings.rdpProbePorts }
         { name: 'RESTORE_OS_DISK_ON_FAILURE', value: settings.restoreOsDiskOnFailure }
-      ]
+      ])
     }
   }
 }
 
 // Deployment is by the managed identity (azd, az functionapp deployment): no publishing passwords.
-resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
   properties: {
@@ -176,7 +206,7 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
   properties: {

@@ -19,7 +19,6 @@ param enableOsDiskRestore bool
 var remediateActions = [
   // Read the VM: OS disk, tags (opt-out), power state, agent status.
   'Microsoft.Compute/virtualMachines/read'
-  'Microsoft.Compute/virtualMachines/instanceView/read'
   // Probe, fix and verify scripts (action Run Command).
   'Microsoft.Compute/virtualMachines/runCommand/action'
   // Restart after a fix.

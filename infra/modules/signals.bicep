@@ -17,12 +17,22 @@ param workspaceResourceId string
 @description('Name of the function app (in this resource group) that receives the alerts.')
 param functionAppName string
 
-@description('Name of the function behind the /api/alerts route.')
-param alertFunctionName string
+@description('How the action group proves itself: entra = secure webhook; function-key = no receiver here, the azd hooks add one with the Alerts function\'s own key after deploy (infra/hooks/alert-receiver-key.ps1).')
+param alertAuth 'entra' | 'function-key'
 
-@description('How often the alert rule runs, and the window it looks back over (ISO 8601 duration).')
-@allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT1H'])
+@description('The API\'s Application ID URI: the audience of the secure webhook\'s token (ENTRA_AUDIENCE).')
+param entraAudience string
+
+@description('Object ID of the API app registration (the secure webhook names it); unused with function-key.')
+param entraApplicationObjectId string
+
+@description('How often the alert rule runs (ISO 8601 duration).')
+@allowed(['PT5M', 'PT10M', 'PT15M', 'PT30M'])
 param alertEvaluationFrequency string
+
+@description('The window each run looks back over; longer than the frequency (main.bicep checks).')
+@allowed(['PT10M', 'PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H'])
+param alertWindowSize string
 
 @description('Alert severity, 0 (critical) to 4 (verbose).')
 @minValue(0)
@@ -37,24 +47,15 @@ var xPathQueries = [
   'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin!*[System[(EventID=1068 or EventID=1069)]]'
 ]
 
-// One row per event; the alert counts rows per VM (_ResourceId, Computer), so each VM fires its own alert and its
-// ID reaches the payload as a dimension and as the configuration item.
-var alertQuery = '''
-Event
-| where Source == "Microsoft-Windows-TerminalServices-RemoteConnectionManager"
-| where EventID in (1128, 1130, 1068, 1069)
-| project TimeGenerated, Computer, _ResourceId, EventID, EventLog, RenderedDescription
-'''
+// One row per event; the alert counts rows per VM. The query lives in one file so tests (and the KQL binding) read
+// exactly what is deployed.
+var alertQuery = loadTextContent('../queries/rd-licensing-alert.kql')
 
-resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+resource site 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
-// The host's default function key, read at deployment time into the receiver URL (never into an output).
-// Microsoft.Web/sites/host has no Bicep type, so listKeys takes its resource ID.
-var functionKey = listKeys('${site.id}/host/default', '2024-04-01').functionKeys.default
-
-resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
+resource dcr 'Microsoft.Insights/dataCollectionRules@2024-03-11' = {
   name: '${namePrefix}-rd-licensing'
   location: location
   tags: tags
@@ -87,6 +88,10 @@ resource dcr 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
   }
 }
 
+// The receiver's credential works only for alerts. entra: a secure webhook; Azure Monitor's action group service
+// principal gets a token for the API (audience entraAudience) carrying the ActionGroupsSecureWebhook app role.
+// function-key: no receiver from the template; after deploy, infra/hooks/alert-receiver-key.ps1 creates the Alerts
+// function's own key named action-group (ARM's function keys API) and puts the receiver in. No host key anywhere.
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: '${namePrefix}-remediate'
   location: 'Global'
@@ -94,30 +99,35 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   properties: {
     groupShortName: 'rdpmedic'
     enabled: true
-    azureFunctionReceivers: [
-      {
-        name: 'rdp-medic-alerts'
-        functionAppResourceId: site.id
-        functionName: alertFunctionName
-        httpTriggerUrl: 'https://${site.properties.defaultHostName}/api/alerts?code=${functionKey}'
-        useCommonAlertSchema: true
-      }
-    ]
+    webhookReceivers: alertAuth == 'entra'
+      ? [
+          {
+            name: 'rdp-medic-alerts'
+            serviceUri: 'https://${site.properties.defaultHostName}/api/alerts'
+            useCommonAlertSchema: true
+            useAadAuth: true
+            objectId: entraApplicationObjectId
+            identifierUri: entraAudience
+            tenantId: tenant().tenantId
+          }
+        ]
+      : []
+    azureFunctionReceivers: []
   }
 }
 
-resource alertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+resource alertRule 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-rd-licensing-errors'
   location: location
   tags: tags
   kind: 'LogAlert'
   properties: {
     displayName: 'RDP Medic: RD licensing errors'
-    description: 'A VM logged RD licensing event 1128, 1130, 1068 or 1069: RDP Medic diagnoses and repairs it.'
+    description: 'A VM logged RD licensing event 1128 or 1130 (System) or 1068 or 1069 (RemoteConnectionManager/Admin) within the window: RDP Medic diagnoses and repairs it.'
     severity: alertSeverity
     enabled: true
     evaluationFrequency: alertEvaluationFrequency
-    windowSize: alertEvaluationFrequency
+    windowSize: alertWindowSize
     scopes: [workspaceResourceId]
     criteria: {
       allOf: [
@@ -126,12 +136,9 @@ resource alertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
+          // Each VM is its own alert with the VM as the target resource (alertTargetIDs), not the workspace.
+          resourceIdColumn: '_ResourceId'
           dimensions: [
-            {
-              name: '_ResourceId'
-              operator: 'Include'
-              values: ['*']
-            }
             {
               name: 'Computer'
               operator: 'Include'
@@ -145,7 +152,9 @@ resource alertRule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
         }
       ]
     }
-    autoMitigate: true
+    // Stateless: fires at every run that still finds events in the window, so a VM that stays broken (or whose
+    // repair failed) alerts again; RDP Medic's per-VM lock, cooldown and ledger absorb the repeats.
+    autoMitigate: false
     actions: {
       actionGroups: [actionGroup.id]
       customProperties: {

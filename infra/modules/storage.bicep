@@ -31,7 +31,7 @@ var dataRoles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 }
 
-resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -54,12 +54,12 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: account
   name: 'default'
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
   parent: blobService
   name: deploymentContainerName
   properties: {
@@ -88,6 +88,9 @@ output resourceId string = account.id
 
 @description('Blob endpoint, e.g. https://<name>.blob.core.windows.net/.')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+
+@description('Queue endpoint, for the Functions host and Durable Functions.')
+output queueEndpoint string = account.properties.primaryEndpoints.queue
 
 @description('Table endpoint, for the ledger.')
 output tableEndpoint string = account.properties.primaryEndpoints.table

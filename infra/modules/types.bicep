@@ -37,12 +37,16 @@ type appSettingValues = {
   operationTimeoutMinutes: string
   @description('APPROVAL_TIMEOUT_HOURS: how long a run waits for approval.')
   approvalTimeoutHours: string
-  @description('ENTRA_AUDIENCE: audience of the alert sender\'s Entra token; empty = off.')
+  @description('ENTRA_AUDIENCE: the API\'s Application ID URI; tokens\' aud must be it or ENTRA_CLIENT_ID.')
   entraAudience: string
-  @description('ENTRA_ISSUER: issuer of those tokens.')
+  @description('ENTRA_ISSUER: exact iss of the tokens.')
   entraIssuer: string
-  @description('ENTRA_REQUIRED_ROLE: app role those tokens must carry.')
-  entraRequiredRole: string
+  @description('ENTRA_CLIENT_ID: client ID of the API app registration.')
+  entraClientId: string
+  @description('ALERT_AUTH: entra (secure webhook) or function-key (the Alerts function\'s own key).')
+  alertAuth: 'entra' | 'function-key'
+  @description('ALLOW_SELF_APPROVAL: true or false.')
+  allowSelfApproval: 'true' | 'false'
   @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
   sweepSchedule: string
   @description('SWEEP_POLICY: report, remediate or enforce.')
@@ -81,6 +85,10 @@ type appSettingValues = {
   maxConcurrentRemediations: string
   @description('RDP_PROBE_HOST_SUFFIX: DNS suffix under which the app reaches the VMs for the RDP check; empty = off.')
   rdpProbeHostSuffix: string
+  @description('RDP_PROBE_ADDRESS_RANGES: comma-separated CIDR ranges for the rdp-medic-rdp-host tag.')
+  rdpProbeAddressRanges: string
+  @description('RDP_PROBE_PORTS: comma-separated ports for the RDP check.')
+  rdpProbePorts: string
   @description('RESTORE_OS_DISK_ON_FAILURE: true only when the remediator role has the OS-disk restore actions.')
   restoreOsDiskOnFailure: 'true' | 'false'
 }

@@ -11,7 +11,7 @@ param principalId string
 
 var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
   name: workspaceName
 }
 

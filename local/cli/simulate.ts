@@ -46,7 +46,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   } catch (error) {
     throw new Error(`alert ${options.alertFile}: ${(error as Error).message}`);
   }
-  const app = await startOfflineApp({ scenario, guest: options.guest });
+  const app = await startOfflineApp({ scenario, guest: options.guest, auth: "local-development" });
   try {
     const say = (line: string) => options.narrate && options.print(line);
     const now = new Date();

@@ -32,7 +32,7 @@ export interface RetryPolicy {
 
 export type OrchestratorAction =
   | { kind: "callActivity"; name: string; input: unknown; retry?: RetryPolicy }
-  | { kind: "callSubOrchestrator"; name: string; instanceId?: string; input: unknown; retry?: RetryPolicy }
+  | { kind: "callSubOrchestrator"; name: string; instanceId?: string; version?: string; input: unknown; retry?: RetryPolicy }
   | { kind: "continueAsNew"; input: unknown }
   | { kind: "createTimer"; fireAt: Date; isCanceled: boolean }
   | { kind: "waitForExternalEvent"; eventName: string }
@@ -99,6 +99,7 @@ export function readAction(raw: unknown): OrchestratorAction {
         kind: "callSubOrchestrator",
         name: str(raw.functionName, "functionName"),
         ...(typeof raw.instanceId === "string" && raw.instanceId !== "" ? { instanceId: raw.instanceId } : {}),
+        ...(typeof raw.version === "string" && raw.version !== "" ? { version: raw.version } : {}),
         input: raw.input,
         ...(type === ActionType.CallSubOrchestratorWithRetry ? { retry: readRetry(raw.retryOptions) } : {}),
       };

@@ -68,6 +68,20 @@ export function deterministicGuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The request an orchestration's callEntity/signalEntity sends: the same position always gets the same id. */
+export function entityRequest(args: EntityRequestArgs): { requestId: string; eventName: string; input: EntityRequest } {
+  const id = deterministicGuid(`${args.instanceId}/${args.executionId}/${args.sequenceId}`);
+  const message: EntityRequest = {
+    op: args.operation,
+    signal: args.signal,
+    ...(args.input === undefined ? {} : { input: JSON.stringify(args.input) }),
+    id,
+    parent: args.instanceId,
+    parentExecution: args.executionId,
+  };
+  return { requestId: id, eventName: "op", input: message };
+}
+
 export class EntityHub implements EntityRouter, EntityWork, EntityApi {
   readonly #entities = new Map<string, EntityRecord>();
   readonly #ready = new Set<string>();
@@ -85,16 +99,7 @@ export class EntityHub implements EntityRouter, EntityWork, EntityApi {
   // ---- EntityMessageFactory / EntityRouter (orchestration side) ----
 
   request(args: EntityRequestArgs): { requestId: string; eventName: string; input: unknown } {
-    const id = deterministicGuid(`${args.instanceId}/${args.executionId}/${args.sequenceId}`);
-    const message: EntityRequest = {
-      op: args.operation,
-      signal: args.signal,
-      ...(args.input === undefined ? {} : { input: JSON.stringify(args.input) }),
-      id,
-      parent: args.instanceId,
-      parentExecution: args.executionId,
-    };
-    return { requestId: id, eventName: "op", input: message };
+    return entityRequest(args);
   }
 
   send(_from: InstanceRecord, decision: Extract<Decision, { kind: "sendEvent" }>): void {

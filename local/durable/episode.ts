@@ -19,6 +19,8 @@ export interface EpisodeSubject {
   executionId: string;
   parentInstanceId: string | null;
   pastHistory: readonly HistoryEvent[];
+  /** The worker's defaultVersion (sub-orchestrations started without a version get it). */
+  defaultVersion?: string;
 }
 
 export type EpisodeResult =
@@ -87,6 +89,7 @@ export async function runEpisode(
       actions: state.actionLists[0] ?? [],
       history,
       ...(entityMessages ? { entityMessages } : {}),
+      ...(subject.defaultVersion !== undefined ? { defaultVersion: subject.defaultVersion } : {}),
     });
   } catch (error) {
     if (error instanceof NonDeterministicOrchestrationError || error instanceof OrchestrationProtocolError) {
@@ -163,7 +166,7 @@ function decisionEvent(decision: Decision, now: Date): HistoryEvent {
     case "subOrchestration":
       return events.subOrchestrationCreated(now, decision.id, {
         Name: decision.name,
-        Version: null,
+        Version: decision.version,
         InstanceId: decision.instanceId,
         Input: jsonText(decision.input),
       });

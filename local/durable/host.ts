@@ -15,6 +15,7 @@ import { Pump, type RunOptions, type RunStats } from "./pump";
 import { TaskHub, type BatchMode } from "./task-hub";
 import { toStatus, type InstanceStatus, type StatusOptions } from "./status-view";
 import { TriggerInvoker, type HttpRequestInit, type HttpResult } from "./trigger-invoker";
+import { readVersioning, type VersioningSettings } from "./versioning";
 
 export interface LocalDurableHostOptions {
   /** The functions to serve (default: everything registered in this process). */
@@ -39,11 +40,24 @@ export interface LocalDurableHostOptions {
   routePrefix?: string;
   /** Where `context.log` output and invocation failures go (default: dropped). */
   log?: LogSink;
+  /**
+   * The function app's directory: its host.json gives the orchestration versioning (`extensions.durableTask`
+   * defaultVersion, versionMatchStrategy, versionFailureStrategy), as the Functions host reads it. Default: the
+   * current directory, as with `func start`.
+   */
+  appDirectory?: string;
 }
 
 export interface StartOptions {
   instanceId?: string;
   input?: unknown;
+  /** Start at this orchestration version instead of host.json's defaultVersion. */
+  version?: string;
+}
+
+/** What a deployment brings besides code: its host.json (the app directory it is read from). */
+export interface DeployOptions {
+  appDirectory?: string;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -61,6 +75,7 @@ export class LocalDurableHost {
   readonly #invoker: FunctionInvoker;
   readonly #autoRun: boolean;
   readonly #backgroundRun: RunOptions;
+  #versioning: VersioningSettings;
 
   /** Creates the host and starts its loopback management API. */
   static async start(options: LocalDurableHostOptions = {}): Promise<LocalDurableHost> {
@@ -76,7 +91,9 @@ export class LocalDurableHost {
     this.clock = new VirtualClock(options.clockStart);
     this.#autoRun = options.autoRun ?? false;
     this.#backgroundRun = { advanceClock: options.autoAdvanceClock ?? true };
-    const invoker = new FunctionInvoker(() => this.#registry, options.log ?? (() => undefined));
+    this.#versioning = readVersioning(options.appDirectory ?? process.cwd());
+    const log = options.log ?? (() => undefined);
+    const invoker = new FunctionInvoker(() => this.#registry, log);
     invoker.clientInput = () => this.durableClientInput();
     this.#invoker = invoker;
     this.hub = new TaskHub({
@@ -86,9 +103,11 @@ export class LocalDurableHost {
       registry: () => this.#registry,
       batch: options.batch ?? "all",
       maxConcurrentActivities: options.maxConcurrentActivities ?? 10,
+      versioning: () => this.#versioning,
       onWork: () => {
         if (this.#autoRun) this.#pump.kick(this.#backgroundRun);
       },
+      warn: (record, message) => log({ functionName: record.name, invocationId: "", level: "warning", category: "DurableTask.Core", message }),
     });
     this.entities = new EntityHub({
       invoker,
@@ -127,9 +146,21 @@ export class LocalDurableHost {
     return this.#registry;
   }
 
-  /** Serves new code from now on (instances in flight replay against it), like a redeploy. */
-  deploy(registry: FunctionRegistry): void {
+  /** The running deployment's orchestration versioning, from its host.json. */
+  get versioning(): VersioningSettings {
+    return { ...this.#versioning };
+  }
+
+  /**
+   * Serves new code from now on, like a redeploy into the same task hub: instances in flight replay against it, and
+   * with `appDirectory` its host.json (a new defaultVersion) takes over; work the last deployment abandoned for its
+   * version is offered to the new one.
+   */
+  deploy(registry: FunctionRegistry, options: DeployOptions = {}): void {
+    const versioning = options.appDirectory === undefined ? this.#versioning : readVersioning(options.appDirectory);
     this.#registry = registry;
+    this.#versioning = versioning;
+    this.hub.redeployed();
   }
 
   /** The loopback origin of the management API and the app's HTTP routes, e.g. http://127.0.0.1:40123. */
@@ -153,7 +184,7 @@ export class LocalDurableHost {
 
   startNew(orchestratorName: string, options: StartOptions = {}): string {
     const inputText = options.input === undefined ? null : jsonText(options.input);
-    return this.hub.startNew(orchestratorName, options.instanceId, inputText).instanceId;
+    return this.hub.startNew(orchestratorName, options.instanceId, inputText, options.version).instanceId;
   }
 
   raiseEvent(instanceId: string, eventName: string, data?: unknown): void {

@@ -5,7 +5,11 @@
 export { functionRegistry, installFunctionsCore, loadFunctionApp, setCoreLogSink } from "./functions-core";
 export type { FunctionRegistry, Registration, TriggerType } from "./functions-core";
 export { LocalDurableHost } from "./host";
-export type { LocalDurableHostOptions, StartOptions } from "./host";
+export type { DeployOptions, LocalDurableHostOptions, StartOptions } from "./host";
+export { describeDivergence, replayRecordedInstance } from "./recorded-replay";
+export type { RecordedInstance, RecordedReplayResult, ReplayDivergence } from "./recorded-replay";
+export { DEFAULT_VERSIONING, VERSION_MISMATCH, readVersioning } from "./versioning";
+export type { VersionFailureStrategy, VersionMatchStrategy, VersioningSettings } from "./versioning";
 export type { RunOptions, RunStats } from "./pump";
 export type { InstanceStatus, StatusOptions } from "./status-view";
 export type { InstanceFilter, InstanceRecord, RuntimeStatus } from "./instance-store";

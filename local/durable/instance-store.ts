@@ -39,11 +39,15 @@ export interface InstanceStats {
   episodes: number;
   executions: number;
   largestHistory: number;
+  /** Work items a worker of another version abandoned (versionFailureStrategy Reject). */
+  rejectedWorkItems: number;
 }
 
 export interface InstanceRecord {
   instanceId: string;
   name: string;
+  /** The orchestration version it was started with ("" for none); kept across continue-as-new. */
+  version: string;
   executionId: string;
   runtimeStatus: RuntimeStatus;
   input: unknown;

@@ -154,7 +154,8 @@ export class ManagementApi {
         return { status: 400, body: { Message: "Invalid JSON content" } };
       }
     }
-    const record = this.options.hub.startNew(functionName, instanceId, text.length > 0 ? text : null);
+    const version = request.url.searchParams.get("version") ?? undefined;
+    const record = this.options.hub.startNew(functionName, instanceId, text.length > 0 ? text : null, version);
     const payload = managementPayload(this.settings, record.instanceId, request.url.origin);
     const { rewindPostUri: _rewind, ...body } = payload;
     return { status: 202, headers: { Location: payload.statusQueryGetUri, "Retry-After": "10" }, body };

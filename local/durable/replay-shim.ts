@@ -18,7 +18,7 @@ import { LONG_RUNNING_TIMER_INTERVAL_MS, MAXIMUM_SHORT_TIMER_MS, MAX_ORCHESTRATI
 export type Decision =
   | { kind: "task"; id: number; name: string; input: unknown }
   | { kind: "timer"; id: number; fireAt: Date }
-  | { kind: "subOrchestration"; id: number; name: string; instanceId: string; input: unknown }
+  | { kind: "subOrchestration"; id: number; name: string; instanceId: string; version: string; input: unknown }
   | { kind: "sendEvent"; id: number; targetInstanceId: string; eventName: string; input: unknown };
 
 export interface ShimResult {
@@ -54,6 +54,8 @@ export interface ShimOptions {
   actions: readonly OrchestratorAction[];
   history: readonly HistoryEvent[];
   entityMessages?: EntityMessageFactory;
+  /** The worker's defaultVersion: the version of sub-orchestrations the code starts without one. */
+  defaultVersion?: string;
 }
 
 const ACTION_CLASS: Record<Decision["kind"], string> = {
@@ -113,7 +115,7 @@ class ShimReplay {
           event.EventId,
           "subOrchestration",
           event.Name,
-          `a sub-orchestration task with sequence ID ${event.EventId} and name '${event.Name}' (instance ID '${event.InstanceId}')`,
+          `a sub-orchestration task with sequence ID ${event.EventId} and name '${event.Name}' (version '${event.Version ?? ""}', instance ID '${event.InstanceId}')`,
         );
       case EventType.EventSent:
         return this.match(event.EventId, "sendEvent", event.Name, `a send event task with sequence ID ${event.EventId} and name '${event.Name}'`);
@@ -217,8 +219,8 @@ class ShimReplay {
       case "callSubOrchestrator":
         this.countAction();
         return action.retry
-          ? this.withRetry(action.retry, () => this.scheduleSubOrchestration(action.name, action.instanceId, action.input))
-          : this.scheduleSubOrchestration(action.name, action.instanceId, action.input);
+          ? this.withRetry(action.retry, () => this.scheduleSubOrchestration(action.name, action.instanceId, action.version, action.input))
+          : this.scheduleSubOrchestration(action.name, action.instanceId, action.version, action.input);
       case "createTimer":
         this.countAction();
         return this.createTimer(action.fireAt, action.isCanceled);
@@ -253,10 +255,11 @@ class ShimReplay {
     return this.openTask(id);
   }
 
-  private scheduleSubOrchestration(name: string, instanceId: string | undefined, input: unknown): ShimTask {
+  private scheduleSubOrchestration(name: string, instanceId: string | undefined, version: string | undefined, input: unknown): ShimTask {
     const id = this.nextId();
     const childId = instanceId ?? `${this.options.executionId}:${id}`;
-    this.pending.set(id, { kind: "subOrchestration", id, name, instanceId: childId, input });
+    const childVersion = version ?? this.options.defaultVersion ?? "";
+    this.pending.set(id, { kind: "subOrchestration", id, name, instanceId: childId, version: childVersion, input });
     return this.openTask(id);
   }
 

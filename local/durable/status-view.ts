@@ -4,7 +4,7 @@ import type { InstanceRecord } from "./instance-store";
 
 export type InstanceStatus = Pick<
   InstanceRecord,
-  "name" | "instanceId" | "runtimeStatus" | "input" | "output" | "customStatus" | "createdTime" | "lastUpdatedTime" | "stats"
+  "name" | "instanceId" | "version" | "runtimeStatus" | "input" | "output" | "customStatus" | "createdTime" | "lastUpdatedTime" | "stats"
 > & {
   /** The current execution's history (for assertions), when asked for. */
   history?: HistoryEvent[];
@@ -19,6 +19,7 @@ export function toStatus(record: InstanceRecord, options: StatusOptions = {}): I
   return {
     name: record.name,
     instanceId: record.instanceId,
+    version: record.version,
     runtimeStatus: record.runtimeStatus,
     input: options.showInput === false ? null : structuredClone(record.input),
     output: structuredClone(record.output),
@@ -30,7 +31,10 @@ export function toStatus(record: InstanceRecord, options: StatusOptions = {}): I
   };
 }
 
-/** The extension's StatusResponsePayload: times with second precision, history events with type names. */
+/**
+ * The extension's StatusResponsePayload: times with second precision, history events with type names, and the
+ * instance's orchestration version when it has one (omitted otherwise).
+ */
 export function toWireStatus(
   record: InstanceRecord,
   options: { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean },
@@ -38,6 +42,7 @@ export function toWireStatus(
   const wire: Record<string, unknown> = {
     name: record.name,
     instanceId: record.instanceId,
+    ...(record.version ? { version: record.version } : {}),
     runtimeStatus: record.runtimeStatus,
     input: options.showInput ? record.input : null,
     customStatus: record.customStatus,

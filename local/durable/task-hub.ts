@@ -24,6 +24,7 @@ import {
 import type { FunctionInvoker } from "./invoker";
 import type { Decision, EntityMessageFactory } from "./replay-shim";
 import { TimerQueue, type PendingTimer } from "./timer-queue";
+import { VERSION_MISMATCH, versionVerdict, type VersioningSettings } from "./versioning";
 
 export type BatchMode = "all" | number;
 
@@ -39,7 +40,11 @@ export interface TaskHubOptions {
   registry: () => FunctionRegistry;
   batch: BatchMode;
   maxConcurrentActivities: number;
+  /** The running deployment's host.json versioning (defaultVersion and the match/failure strategies). */
+  versioning: () => VersioningSettings;
   onWork: () => void;
+  /** Warnings the runtime would log (e.g. a work item abandoned for its version). */
+  warn?: (instance: InstanceRecord, message: string) => void;
 }
 
 export interface HubCounters {
@@ -72,7 +77,8 @@ export class TaskHub {
 
   // ---- management operations (what the extension's HTTP API and DurableClient do) ----
 
-  startNew(name: string, instanceId: string | undefined, inputText: string | null): InstanceRecord {
+  /** Starts an instance at `version`, or at the deployment's defaultVersion when none is given. */
+  startNew(name: string, instanceId: string | undefined, inputText: string | null, version?: string): InstanceRecord {
     const registration = this.options.registry().get(name);
     if (!registration || registration.triggerType.toLowerCase() !== "orchestrationtrigger") {
       const known = this.options.registry().byTrigger("orchestrationTrigger").map((r) => `'${r.name}'`).join(", ");
@@ -92,7 +98,7 @@ export class TaskHub {
         409,
       );
     }
-    return this.createInstance(registration.name, id, inputText);
+    return this.createInstance(registration.name, id, inputText, version || this.options.versioning().defaultVersion);
   }
 
   raiseEvent(instanceId: string, eventName: string, inputText: string | null): void {
@@ -160,14 +166,30 @@ export class TaskHub {
     for (const id of ids) {
       const record = this.store.get(id);
       if (!record) continue;
+      const verdict = isTerminal(record.runtimeStatus) ? "run" : versionVerdict(this.options.versioning(), record.version);
+      if (verdict === "reject") {
+        // The work item is abandoned: its messages stay queued until a worker of a matching version takes them.
+        record.stats.rejectedWorkItems += 1;
+        this.options.warn?.(record, this.mismatchMessage(record, "abandoned; it stays queued for a worker of a matching version"));
+        continue;
+      }
       const messages = takeMessages(record, this.options.batch);
       // Messages held back (e.g. while suspended) wait for the next delivery to this instance.
       if (messages.length === 0) continue;
       if (record.inbox.length > 0) this.#ready.add(id);
-      await this.runInstanceEpisode(record, messages);
+      if (verdict === "fail") this.failVersionMismatch(record, messages);
+      else await this.runInstanceEpisode(record, messages);
       ran += 1;
     }
     return ran;
+  }
+
+  /** A new deployment took over: instances with queued work (some abandoned by the last one) are offered to it. */
+  redeployed(): void {
+    for (const record of this.store.all()) {
+      if (record.inbox.length > 0 && !isTerminal(record.runtimeStatus)) this.#ready.add(record.instanceId);
+    }
+    if (this.#ready.size > 0) this.options.onWork();
   }
 
   /** Runs every queued activity (concurrently, bounded) and queues their completions. */
@@ -214,12 +236,13 @@ export class TaskHub {
     return !!record && record.executionId === timer.executionId && !isTerminal(record.runtimeStatus);
   }
 
-  private createInstance(name: string, instanceId: string, inputText: string | null, parent?: ParentLink): InstanceRecord {
+  private createInstance(name: string, instanceId: string, inputText: string | null, version: string, parent?: ParentLink): InstanceRecord {
     const now = this.now();
     const executionId = randomUUID();
     const record: InstanceRecord = {
       instanceId,
       name,
+      version,
       executionId,
       runtimeStatus: "Pending",
       input: parseStoredJson(inputText),
@@ -230,7 +253,7 @@ export class TaskHub {
       history: [],
       inbox: [],
       ...(parent ? { parent } : {}),
-      stats: { replays: 0, episodes: 0, executions: 1, largestHistory: 0 },
+      stats: { replays: 0, episodes: 0, executions: 1, largestHistory: 0, rejectedWorkItems: 0 },
     };
     this.store.put(record);
     this.deliver(instanceId, this.startedEvent(record, inputText), executionId);
@@ -242,7 +265,7 @@ export class TaskHub {
     return events.executionStarted(this.now(), {
       Name: record.name,
       Input: inputText,
-      Version: "",
+      Version: record.version,
       OrchestrationInstance: { InstanceId: record.instanceId, ExecutionId: record.executionId },
       ParentInstance: parent
         ? {
@@ -251,6 +274,31 @@ export class TaskHub {
             TaskScheduleId: parent.taskScheduledId,
           }
         : null,
+    });
+  }
+
+  private mismatchMessage(record: InstanceRecord, outcome: string): string {
+    const settings = this.options.versioning();
+    return `Orchestration '${record.name}' instance '${record.instanceId}' has version '${record.version}'; this worker's defaultVersion is '${settings.defaultVersion}' (versionMatchStrategy ${settings.matchStrategy}): the work item was ${outcome}.`;
+  }
+
+  /** versionFailureStrategy Fail: DurableTask.Core completes the instance as Failed without running the orchestrator. */
+  private failVersionMismatch(record: InstanceRecord, messages: OrchestrationMessage[]): void {
+    const now = this.now();
+    const reason = VERSION_MISMATCH.message;
+    const details = `${VERSION_MISMATCH.errorType}: ${this.mismatchMessage(record, "failed")}`;
+    const delivered = [events.orchestratorStarted(now), ...messages];
+    const completed = events.executionCompleted(now, record.history.length, {
+      OrchestrationStatus: "Failed",
+      Result: reason,
+      Details: details,
+    });
+    this.apply(record, {
+      events: [...delivered, completed, events.orchestratorCompleted(now)],
+      decisions: [],
+      customStatus: null,
+      result: { kind: "failed", reason, details },
+      replayed: false,
     });
   }
 
@@ -270,6 +318,7 @@ export class TaskHub {
         executionId: record.executionId,
         parentInstanceId: record.parent?.instanceId ?? null,
         pastHistory: record.history,
+        defaultVersion: this.options.versioning().defaultVersion,
       },
       messages,
       this.now(),
@@ -374,7 +423,7 @@ export class TaskHub {
     if (existing && !isTerminal(existing.runtimeStatus)) {
       return fail(`An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
     }
-    this.createInstance(registration.name, decision.instanceId, jsonText(decision.input), {
+    this.createInstance(registration.name, decision.instanceId, jsonText(decision.input), decision.version, {
       name: parent.name,
       instanceId: parent.instanceId,
       executionId: parent.executionId,

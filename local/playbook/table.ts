@@ -113,7 +113,7 @@ async function approveWaiting(app: OfflineApp, runs: Map<PresetName, string>): P
     const status = app.host.getStatus(runId);
     if (status?.runtimeStatus !== "Running" || (status.customStatus as { step?: string } | undefined)?.step !== "awaiting-approval") continue;
     const planned = ((status.customStatus as { planned?: PlanStep[] }).planned ?? []).map((s) => s.kind);
-    const answer = await app.post(`remediations/${runId}/approve`, { by: "ops@contoso.com" });
+    const answer = await app.post(`remediations/${runId}/approve`, { comment: "approved for the playbook table" });
     if (answer.status !== 202) throw new Error(`approving ${preset}: ${answer.status} ${answer.body}`);
     asked.set(preset, planned);
   }

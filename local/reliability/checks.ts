@@ -4,7 +4,7 @@
  * semaphore (the run's slot is free) and the audit ledger (the run is recorded).
  */
 import type { RunReport } from "../../src/domain/run";
-import type { RequestLogEntry } from "../simulator";
+import { operationEndOf, type RequestLogEntry } from "../simulator";
 import { meetsExpectation } from "./expectations";
 import type { FaultCase } from "./matrix";
 
@@ -52,7 +52,10 @@ export function judgeCase(faultCase: FaultCase, runId: string, seen: CaseObserva
   const report = seen.report;
   const virtualMs = report ? Date.parse(report.endedAt) - Date.parse(report.startedAt) : undefined;
   const firstChange = seen.requests.find((e) => e.stateChanging && e.operation !== "snapshot.put");
-  const snapshotDone = seen.requests.find((e) => e.pollOf === "snapshot.put" && e.lroStatus === "Succeeded");
+  const snapshotDone = seen.requests.find((e) => {
+    const end = operationEndOf(e);
+    return end?.operation === "snapshot.put" && end.status === "Succeeded";
+  });
   const changed = seen.requests.some((e) => e.stateChanging && e.operation !== "snapshot.put" && e.status >= 200 && e.status < 300);
   const exercised = faultEvidence(faultCase, seen);
   const checks: CaseChecks = {
@@ -103,13 +106,15 @@ function faultEvidence(faultCase: FaultCase, seen: CaseObservation): { ok: boole
   const { step, fault } = faultCase;
   const log = seen.requests;
   if (!step || !fault) return { ok: true, evidence: "no fault" };
+  // An answer about the step's operation: a poll or result, a read of its resource, or the request itself.
+  const about = (e: RequestLogEntry) => e.pollOf ?? (e.lroStatus !== undefined ? e.operation : undefined);
   const ofStep = (e: RequestLogEntry) =>
     step.kind === "snapshot"
-      ? e.pollOf === "snapshot.put"
+      ? about(e) === "snapshot.put"
       : step.kind === "restart"
-        ? e.pollOf === "vm.restart"
+        ? about(e) === "vm.restart"
         : step.kind === "run-command"
-          ? e.pollOf === "vm.runCommand" && e.script === step.script
+          ? about(e) === "vm.runCommand" && e.script === step.script
           : false;
   switch (fault.id) {
     case "429":
@@ -132,7 +137,10 @@ function faultEvidence(faultCase: FaultCase, seen: CaseObservation): { ok: boole
     case "409":
     case "409-stuck": {
       const refused = log.filter((e) => e.operation === "vm.runCommand" && e.script === step.script && e.status === 409).length;
-      const ok = fault.id === "409" ? refused >= 1 && log.some((e) => e.operation === "vm.runCommand" && e.script === step.script && e.status === 202) : refused > 1;
+      const ok =
+        fault.id === "409"
+          ? refused >= 1 && log.some((e) => e.operation === "vm.runCommand" && e.script === step.script && (e.status === 202 || e.status === 200))
+          : refused > 1;
       return { ok, evidence: `${refused} Run Command(s) refused with 409` };
     }
     case "agent-not-ready":
@@ -142,7 +150,7 @@ function faultEvidence(faultCase: FaultCase, seen: CaseObservation): { ok: boole
         const others = log.filter((e) => e.operation !== "vm.get").length;
         return { ok: reads > 0 && others === 0, evidence: `${reads} read(s), ${others} other request(s)` };
       }
-      const restart = log.findIndex((e) => e.operation === "vm.restart" && e.status === 202);
+      const restart = log.findIndex((e) => e.operation === "vm.restart" && (e.status === 202 || e.status === 200));
       if (fault.id === "vm-wont-start") {
         const failed = log.some((e) => e.pollOf === "vm.restart" && e.lroStatus === "Failed");
         return { ok: failed, evidence: failed ? "the restart's operation ended Failed" : "the restart did not fail" };

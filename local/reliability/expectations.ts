@@ -10,6 +10,11 @@
 import type { Verdict } from "../../src/domain/run";
 import type { FaultDef, StepDef } from "./steps-and-faults";
 
+/** What about Azure's answers changes an outcome: a power operation that runs shows a transitional state. */
+export interface AzureBehaviour {
+  transitionalPower: boolean;
+}
+
 export interface Expectation {
   verdict: Verdict;
   /** Matched against the report's reason with the VM's name blanked out (a VM name must not fake a step name). */
@@ -37,20 +42,22 @@ const PREFLIGHT_CODES: Partial<Record<FaultDef["id"], string>> = {
 const AFTER_CHANGE = new Set(["set-licensing-mode", "set-license-servers", "restart", "agent-wait", "verify"]);
 
 /** Does the fault also stop the rollback (a Run Command that puts the values back, then a restart)? */
-function blocksRollback(step: StepDef, fault: FaultDef): boolean {
+function blocksRollback(step: StepDef, fault: FaultDef, azure: AzureBehaviour): boolean {
   switch (fault.id) {
     case "409-stuck":
     case "agent-not-ready":
     case "vm-wont-start":
       return true;
     case "never-finishes":
-      return step.kind === "run-command"; // the hung Run Command keeps the VM's Run Command lock
+      // A hung Run Command keeps the VM's Run Command lock; a hung restart keeps a VM that shows its transitional
+      // state ("starting") from taking a Run Command at all.
+      return step.kind === "run-command" || (step.kind === "restart" && azure.transitionalPower);
     default:
       return false;
   }
 }
 
-export function expectedOutcome(step: StepDef, fault: FaultDef): Expectation {
+export function expectedOutcome(step: StepDef, fault: FaultDef, azure: AzureBehaviour = { transitionalPower: false }): Expectation {
   if (fault.transient) {
     return { verdict: "remediated", reason: /applied and verified/, summary: "remediated (retried)" };
   }
@@ -62,7 +69,7 @@ export function expectedOutcome(step: StepDef, fault: FaultDef): Expectation {
   const word = STEP_WORDS[step.id];
   if (!word) throw new Error(`no step word for ${step.id}`);
   const names = `names the ${step.id === "agent-wait" ? "agent wait" : step.id}`;
-  if (AFTER_CHANGE.has(step.id) && !blocksRollback(step, fault)) {
+  if (AFTER_CHANGE.has(step.id) && !blocksRollback(step, fault, azure)) {
     return { verdict: "failed-rolled-back", reason: word, summary: `failed-rolled-back, ${names}` };
   }
   return { verdict: "failed", reason: word, summary: `failed, ${names}` };

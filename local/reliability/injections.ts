@@ -7,7 +7,13 @@ import type { FaultRule, RequestLogEntry } from "../simulator";
 /** When an injection happens: before the run's alert, or at the first idle moment after a request of the run. */
 export type Trigger =
   | { at: "start" }
-  | { at: "after"; /** for the document */ what: string; match: (entry: RequestLogEntry) => boolean };
+  | {
+      at: "after";
+      /** for the document */ what: string;
+      match: (entry: RequestLogEntry) => boolean;
+      /** The operation whose InProgress answer this waits for (it must not end in its first answer). */
+      pollOf?: string;
+    };
 
 export type Action =
   /** Adds a simulator fault rule for this VM. */
@@ -32,18 +38,27 @@ export const RUNNING: VmStart = { powerState: "running", agentReady: true };
 
 export const atStart = (rule: FaultRule): Injection => ({ when: { at: "start" }, action: { kind: "rule", rule } });
 
-/** The first poll of an operation that answered InProgress: the run then waits a poll interval (a durable timer). */
+/**
+ * The first poll of an operation that answered InProgress (a status poll, its Location, or a read of its resource):
+ * the run then waits a poll interval (a durable timer).
+ */
 export function firstPollOf(operation: string, script?: string): Trigger {
   return {
     at: "after",
     what: `the first InProgress poll of ${script ?? operation}`,
-    match: (e) =>
-      e.operation === "operation.poll" && e.pollOf === operation && e.lroStatus === "InProgress" && (script === undefined || e.script === script),
+    match: (e) => e.pollOf === operation && e.lroStatus === "InProgress" && (script === undefined || e.script === script),
+    pollOf: operation,
   };
 }
 
+/** The first answer that reported the operation Succeeded (a poll, a result, a read, or its first answer). */
+export function endOf(operation: string): Trigger {
+  return { at: "after", what: `the end of ${operation}`, match: (e) => (e.pollOf ?? e.operation) === operation && e.lroStatus === "Succeeded" };
+}
+
+/** The request accepted (202), or done in its first answer (200). */
 export function acceptedRequest(operation: string): Trigger {
-  return { at: "after", what: `${operation} accepted`, match: (e) => e.operation === operation && e.status === 202 };
+  return { at: "after", what: `${operation} accepted`, match: (e) => e.operation === operation && (e.status === 202 || e.status === 200) };
 }
 
 export function refusedRunCommand(script: string): Trigger {

@@ -3,10 +3,11 @@
  * "does not apply" with the reason.
  */
 import type { FaultEffect, FaultMatch } from "../simulator";
-import { BASELINE_EXPECTATION, expectedOutcome, type Expectation } from "./expectations";
+import { type AzureBehaviour, BASELINE_EXPECTATION, expectedOutcome, type Expectation } from "./expectations";
 import {
   acceptedRequest,
   atStart,
+  endOf,
   firstPollOf,
   refusedRunCommand,
   RUNNING,
@@ -38,7 +39,9 @@ const BEFORE_STEP: Record<string, Trigger> = {
   probe: firstPollOf("snapshot.put"),
   "set-licensing-mode": firstPollOf("vm.runCommand", "probe"),
   "set-license-servers": firstPollOf("vm.runCommand", "set-licensing-mode"),
-  verify: firstPollOf("vm.restart"),
+  // After the restart ended (while the run waits for the agent): during the restart the VM may show "starting",
+  // and takes no Run Command of anyone.
+  verify: endOf("vm.restart"),
 };
 
 const LRO_ERRORS: Record<string, { code: string; message: string }> = {
@@ -50,7 +53,7 @@ const LRO_ERRORS: Record<string, { code: string; message: string }> = {
   restart: { code: "InternalExecutionError", message: "An internal execution error occurred. Please retry later." },
 };
 
-export function buildMatrix(): Cell[] {
+export function buildMatrix(azure: AzureBehaviour = { transitionalPower: false }): Cell[] {
   const cells: Cell[] = [];
   for (const step of STEPS) {
     for (const fault of FAULTS) {
@@ -59,7 +62,7 @@ export function buildMatrix(): Cell[] {
       if (typeof realized === "string") {
         cells.push({ step, fault, applies: false, reason: realized });
       } else {
-        const faultCase: FaultCase = { id, step, fault, ...realized, expected: expectedOutcome(step, fault) };
+        const faultCase: FaultCase = { id, step, fault, ...realized, expected: expectedOutcome(step, fault, azure) };
         cells.push({ step, fault, applies: true, faultCase });
       }
     }

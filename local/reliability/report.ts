@@ -4,6 +4,13 @@ import { describeInjection } from "./injections";
 import type { Cell } from "./matrix";
 import { MATRIX_SETTINGS, RUN_BOUND_MS, type MatrixResult } from "./runner";
 import { FAULTS, STEPS, TRANSIENT_TIMES } from "./steps-and-faults";
+import { describeProfile } from "./variants";
+
+/** The matrix under one covering profile of Azure's response variants. */
+export interface ProfileRun {
+  index: number;
+  result: MatrixResult;
+}
 
 const CHECK_NAMES: Record<keyof CaseChecks, string> = {
   terminal: "terminal state",
@@ -17,7 +24,8 @@ const CHECK_NAMES: Record<keyof CaseChecks, string> = {
   expected: "expected outcome",
 };
 
-export function renderReliabilityDoc(result: MatrixResult): string {
+export function renderReliabilityDoc(runs: ProfileRun[]): string {
+  const result = runs[0]!.result;
   const byId = new Map(result.results.map((r) => [r.faultCase.id, r]));
   const applicable = result.cells.filter((c) => c.applies).length;
   const failed = result.results.filter((r) => !r.ok);
@@ -29,9 +37,14 @@ export function renderReliabilityDoc(result: MatrixResult): string {
     "Every step of a remediation run meets every way Azure fails, through the real app offline: the real function app",
     "in the local durable host, its real Azure SDK clients against the Azure simulator, its ledger in Azurite. One broken",
     "VM (guest preset `demo-broken`, plan: set-licensing-mode, set-license-servers, restart) per case, all cases at once,",
-    "each fault set up for its own VM only. Time is virtual: durable timers and retries cost no real time.",
+    "each fault set up for its own VM only. Time is virtual: durable timers and retries cost no real time. Azure answers",
+    "in one profile of the response variants its REST specs allow (docs/simulator.md); the matrix runs under every",
+    "profile below, which between them give every variant at least once. The app's identity holds the remediator role",
+    `of the shipped infrastructure${runs.every((r) => r.result.roleEnforced) ? "" : " (where the Bicep CLI was installed to read it)"}: every request it does not grant is refused with 403.`,
     "",
-    "## Result",
+    ...profileSection(runs),
+    "",
+    `## Result (profile 0)`,
     "",
     `${result.results.length} runs (${applicable} matrix cells that apply, plus a baseline without a fault); ` +
       `${STEPS.length * FAULTS.length - applicable} cells do not apply (listed below). ` +
@@ -71,6 +84,18 @@ export function renderReliabilityDoc(result: MatrixResult): string {
   for (const cell of result.cells) if (!cell.applies) lines.push(`| ${cell.step.id} | ${cell.fault.label} | ${cell.reason} |`);
   lines.push(...faultSection(), ...injectionSection(result.cells), ...reproduceSection());
   return `${lines.join("\n")}\n`;
+}
+
+function profileSection(runs: ProfileRun[]): string[] {
+  const lines = ["## Response variants", "", "| profile | Azure answers | runs as expected | virtual time | not as expected |", "|---|---|---|---|---|"];
+  for (const { index, result } of runs) {
+    const bad = result.results.filter((r) => !r.ok);
+    lines.push(
+      `| ${index} | ${cell(result.profile ? describeProfile(result.profile) : "simulator defaults")} | ${result.results.length - bad.length}/${result.results.length} | ${duration(result.virtualMs)} | ${bad.map((r) => `\`${r.faultCase.id}\``).join(", ") || "none"} |`,
+    );
+  }
+  lines.push("", "A case keeps the variant its fault is made through (a Run Command that is polled, a snapshot polled through its status URL); the matrix below is profile 0's.");
+  return lines;
 }
 
 function caseRow(r: CaseResult): string {
@@ -151,8 +176,9 @@ function reproduceSection(): string[] {
     "## Reproduce",
     "",
     "```sh",
-    "npm run reliability            # runs the matrix, rewrites this file, exits 1 on any mismatch or broken invariant",
-    "npx vitest run test/e2e/fault-matrix.test.ts   # the same matrix as a test",
+    "npm run reliability                     # the matrix under every profile; rewrites this file; exits 1 on any mismatch",
+    "npm run reliability -- --profile 2      # one profile, printed only",
+    "npx vitest run test/e2e/fault-matrix.test.ts   # the matrix as a test, under a seeded profile (RDPMEDIC_VARIANT_SEED)",
     "```",
     "",
     "No Azure and no network beyond 127.0.0.1: the simulator, Azurite and the local durable host start in-process.",

@@ -4,6 +4,11 @@
  * nothing is left to do or the virtual horizon is reached. Then every case is judged (checks.ts).
  */
 import { logAlertFor } from "../offline/alert-payload";
+import { OFFLINE_CLIENT_ID } from "../offline/offline-app";
+import { deployedFacts } from "../simulator/deployment";
+import type { RbacOptions } from "../simulator/rbac";
+import { findTool, missingToolMessage, toolsRequired } from "../tools";
+import { type Profile, pinsFor } from "./variants";
 import type { RunReport } from "../../src/domain/run";
 import { REMEDIATION_SLOTS, REMEDIATION_SLOTS_KEY, type SlotsState } from "../../src/entities/remediation-slots";
 import type { LocalDurableHost } from "../durable/host";
@@ -28,6 +33,8 @@ export const MATRIX_SETTINGS: Record<string, string> = {
 export const RUN_BOUND_MS = (Number(MATRIX_SETTINGS.OPERATION_TIMEOUT_MINUTES) + 20) * 60_000;
 
 export interface MatrixOptions {
+  /** How Azure answers (a value per response-variant axis; cases keep what their fault needs); default: the simulator's defaults. */
+  profile?: Profile;
   /** Virtual time the host may run for before the runs still going are declared hung (default 4 x RUN_BOUND_MS). */
   horizonMs?: number;
   /** Only these case IDs (plus nothing else); default every case. */
@@ -36,6 +43,9 @@ export interface MatrixOptions {
 }
 
 export interface MatrixResult {
+  profile: Profile | undefined;
+  /** Whether the deployed remediator role was enforced (the Bicep CLI was there to read it). */
+  roleEnforced: boolean;
   cells: Cell[];
   results: CaseResult[];
   /** Virtual time from the first alert until the host was idle (or hit the horizon). */
@@ -51,9 +61,15 @@ export const vmIdOf = (name: string) =>
 export async function runFaultMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
   const wallStart = Date.now();
   const log = options.log ?? (() => undefined);
-  const cells = buildMatrix();
+  const cells = buildMatrix({ transitionalPower: options.profile?.power === "transitional" });
   const cases = matrixCases(cells).filter((c) => !options.only || options.only.includes(c.id));
-  const app = await startOfflineApp({ scenario: scenarioOf(cases), guest: "model", settings: { ALLOWED_SCOPES: `/subscriptions/${SUBSCRIPTION}`, ...MATRIX_SETTINGS } });
+  const rbac = deployedRole();
+  const app = await startOfflineApp({
+    scenario: scenarioOf(cases, options.profile),
+    guest: "model",
+    settings: { ALLOWED_SCOPES: `/subscriptions/${SUBSCRIPTION}`, ...MATRIX_SETTINGS },
+    simulator: { ...(options.profile ? { variants: { fixed: options.profile } } : {}), ...(rbac ? { rbac } : {}) },
+  });
   try {
     const injector = new FaultInjector(app.sim, cases.map((faultCase) => ({ faultCase, vmId: vmIdOf(faultCase.id) })));
     const runIds = new Map<string, string>();
@@ -95,7 +111,7 @@ export async function runFaultMatrix(options: MatrixOptions = {}): Promise<Matri
         ),
       );
     }
-    return { cells, results, virtualMs, stoppedBy, wallMs: Date.now() - wallStart, ok: results.every((r) => r.ok) };
+    return { profile: options.profile, roleEnforced: rbac !== undefined, cells, results, virtualMs, stoppedBy, wallMs: Date.now() - wallStart, ok: results.every((r) => r.ok) };
   } finally {
     await app.stop();
   }
@@ -133,10 +149,24 @@ async function ledgerRunIds(app: OfflineApp, vmId: string): Promise<string[]> {
   return ((answer.json as { runs?: Array<{ runId: string }> }).runs ?? []).map((r) => r.runId);
 }
 
-function scenarioOf(cases: readonly FaultCase[]) {
+/** The shipped remediator role at the matrix's subscription (when the Bicep CLI can read it). */
+function deployedRole(): RbacOptions | undefined {
+  if (!findTool("bicep")) {
+    if (toolsRequired()) throw new Error(missingToolMessage("bicep"));
+    return undefined;
+  }
+  const role = deployedFacts({ enableOsDiskRestore: MATRIX_SETTINGS.RESTORE_OS_DISK_ON_FAILURE === "true" });
+  return {
+    principalClientId: OFFLINE_CLIENT_ID,
+    assignments: [{ scope: `/subscriptions/${SUBSCRIPTION}`, actions: role.remediatorActions, notActions: role.remediatorNotActions }],
+  };
+}
+
+function scenarioOf(cases: readonly FaultCase[], profile: Profile | undefined) {
   return resolveScenario(
     {
       vms: cases.map((c) => ({
+        ...(profile ? { variants: pinsFor(c, profile) } : {}),
         subscriptionId: SUBSCRIPTION,
         resourceGroup: RESOURCE_GROUP,
         name: c.id,

@@ -17,6 +17,14 @@ const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 interface IssuedToken {
   resource: string;
   expiresOnMs: number;
+  /** The managed identity the token was issued to (its client ID); undefined for the in-process test credential. */
+  clientId?: string;
+}
+
+/** Who called: the identity a request's token was issued to. */
+export interface Principal {
+  /** undefined: the simulator's own test credential (tests and stand-ins for other clients), which may do anything. */
+  clientId: string | undefined;
 }
 
 export interface AccessTokenLike {
@@ -32,25 +40,26 @@ export interface SimulatorTokenCredential {
 export class TokenIssuer {
   private readonly tokens = new Map<string, IssuedToken>();
 
-  issue(resource: string): AccessTokenLike {
+  issue(resource: string, clientId?: string): AccessTokenLike {
     const expiresOnMs = Date.now() + TOKEN_LIFETIME_MS;
     const token = entraShapedToken(normaliseResource(resource), expiresOnMs);
-    this.tokens.set(token, { resource: normaliseResource(resource), expiresOnMs });
+    this.tokens.set(token, { resource: normaliseResource(resource), expiresOnMs, ...(clientId === undefined ? {} : { clientId: clientId.toLowerCase() }) });
     return { token, expiresOnTimestamp: expiresOnMs };
   }
 
-  credential(): SimulatorTokenCredential {
+  /** Tokens issued in-process: to a managed identity's client ID, or (none) to the unrestricted test driver. */
+  credential(clientId?: string): SimulatorTokenCredential {
     return {
       getToken: async (scopes) => {
         const scope = Array.isArray(scopes) ? scopes[0] : scopes;
         if (!scope) throw new Error("getToken needs a scope");
-        return this.issue(scope);
+        return this.issue(scope, clientId);
       },
     };
   }
 
   /** Throws the 401 that ARM (or Logs) answers when the Authorization header is missing or not acceptable. */
-  authorize(headers: IncomingHttpHeaders, audiences: string[]): void {
+  authorize(headers: IncomingHttpHeaders, audiences: string[]): Principal {
     const header = headerValue(headers, "authorization");
     if (!header) throw unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -71,6 +80,7 @@ export class TokenIssuer {
         `The access token has been obtained for wrong audience or resource '${issued.resource}'. It should exactly match with one of the allowed audiences ${allowed}.`,
       );
     }
+    return { clientId: issued.clientId };
   }
 }
 

@@ -6,6 +6,8 @@ import { canonicalId, diskResourceId, snapshotResourceId, vmResourceId } from ".
 import type { AzureState, SimDisk, SimSnapshot, SimVm } from "./model";
 import { type OperationRegistry, operationUrls, type SimOperation } from "./operations";
 import type { ResolvedOptions } from "./options";
+import type { Authorizer } from "./rbac";
+import type { VariantAxis, VariantPicker, VariantValue } from "./variants";
 
 /** Everything a handler may use. */
 export interface SimContext {
@@ -14,6 +16,9 @@ export interface SimContext {
   options: ResolvedOptions;
   faults: FaultSet;
   runtime: GuestRuntime;
+  variants: VariantPicker;
+  /** The deployed role of the app's identity, when the simulator enforces one. */
+  rbac?: Authorizer;
   /** Keeps track of work that finishes after the answer (Run Command scripts), so stop() can wait for it. */
   background(work: Promise<unknown>): void;
 }
@@ -48,21 +53,29 @@ export function noteVm(req: SimRequest, vm: SimVm): void {
   req.note.vmName = vm.name;
 }
 
-/** Headers that start polling: Azure-AsyncOperation always, Location unless told otherwise, and Retry-After. */
-export function lroHeaders(ctx: SimContext, req: SimRequest, op: SimOperation, withLocation = true): Record<string, string> {
+/** Which polling headers an answer carries. */
+export type PollingHeaders = "both" | "async" | "location";
+
+/** Headers that start polling: Azure-AsyncOperation and/or Location (monitor=true), and Retry-After. */
+export function lroHeaders(ctx: SimContext, req: SimRequest, op: SimOperation, which: PollingHeaders = "both"): Record<string, string> {
   const urls = operationUrls(op, req.host, apiVersionOf(req));
-  const headers: Record<string, string> = {
-    "Azure-AsyncOperation": urls.asyncOperation,
-    "Retry-After": String(ctx.options.retryAfterSeconds),
-  };
-  if (withLocation) headers.Location = urls.location;
+  const headers: Record<string, string> = { "Retry-After": String(ctx.options.retryAfterSeconds) };
+  if (which !== "location") headers["Azure-AsyncOperation"] = urls.asyncOperation;
+  if (which !== "async") headers.Location = urls.location;
   req.note.operationId = op.id;
   return headers;
 }
 
-/** 202 Accepted with no body: how Compute answers POST actions. */
-export function acceptedAction(ctx: SimContext, req: SimRequest, op: SimOperation): SimResponse {
-  return { status: 202, headers: lroHeaders(ctx, req, op) };
+/** The variant of `axis` for this request's VM, noted in the request log. */
+export function variantFor<A extends VariantAxis>(ctx: SimContext, req: SimRequest, axis: A, vmKey: string | undefined): VariantValue<A> {
+  const value = ctx.variants.pick(axis, vmKey);
+  noteVariant(req, axis, value);
+  return value;
+}
+
+export function noteVariant(req: SimRequest, axis: string, value: string): void {
+  const entry = `${axis}=${value}`;
+  req.note.variants = [...(req.note.variants ?? []).filter((v) => !v.startsWith(`${axis}=`)), entry];
 }
 
 /** What fault rules match against for this request. */

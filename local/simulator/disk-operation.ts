@@ -1,13 +1,15 @@
-import { faultTarget, lroHeaders, type Params, type SimContext } from "./context";
+import { faultTarget, type Params, type SimContext } from "./context";
 import { ArmError, invalidParameter } from "./errors";
 import { jsonBody, type SimRequest, type SimResponse } from "./http";
 import { canonicalId } from "./ids";
+import { answerDelete, answerDiskWrite } from "./lro-answer";
 import type { ResourceProvisioningState, SimCreationData } from "./model";
 import { isRecord } from "./validate";
 
 /**
- * A disk or snapshot PUT is accepted as Azure accepts it: 202 with the resource (provisioningState Updating) and
- * DiskOperations headers; the resource turns Succeeded (or Failed, by fault) when the operation completes.
+ * A disk or snapshot PUT is accepted as Azure accepts it: by default 202 with the resource (provisioningState
+ * Updating) and DiskOperations headers (other variants: lro-answer.ts); the resource turns Succeeded (or Failed, by
+ * fault) when the operation completes.
  */
 export function acceptDiskWrite(
   ctx: SimContext,
@@ -37,7 +39,7 @@ export function acceptDiskWrite(
     },
     resultBody: write.render,
   });
-  return { status: 202, headers: lroHeaders(ctx, req, op), body: write.render() };
+  return answerDiskWrite(ctx, req, op, write.vmKey, write.render);
 }
 
 /** The request part every disk and snapshot PUT shares: the group must exist, `location` is required. */
@@ -81,11 +83,11 @@ export function refuseSourceChange(existing: { creationData: SimCreationData }, 
   }
 }
 
-/** A disk or snapshot DELETE (the caller has removed it): 202 and a DiskOperations LRO that succeeds. */
+/** A disk or snapshot DELETE (the caller has removed it): 202 and a DiskOperations LRO that succeeds (or 200/204). */
 export function acceptDiskDelete(
   ctx: SimContext,
   req: SimRequest,
-  resource: { key: string; subscriptionId: string; location: string },
+  resource: { key: string; subscriptionId: string; location: string; vmKey?: string },
 ): SimResponse {
   const op = ctx.ops.create({
     kind: "disk",
@@ -95,7 +97,21 @@ export function acceptDiskDelete(
     resourceKey: resource.key,
     outcome: { ok: true },
   });
-  return { status: 202, headers: lroHeaders(ctx, req, op) };
+  return answerDelete(ctx, req, op, resource.vmKey);
+}
+
+/**
+ * A read of a disk or snapshot counts as one observation of the operations running on it (a client in the "Body"
+ * polling mode learns the end this way); the log notes the operation and the status the answer shows.
+ */
+export function observeResourceOperations(ctx: SimContext, req: SimRequest, resourceKey: string): void {
+  for (const op of ctx.ops.inProgressFor(resourceKey)) {
+    const status = ctx.ops.observe(op);
+    req.note.operationId = op.id;
+    req.note.pollOf = op.operation;
+    req.note.lroStatus = status;
+    if (op.vmKey !== undefined && req.note.vmId === undefined) req.note.vmId = op.vmKey;
+  }
 }
 
 /** Whether a disk or snapshot is in a list request's subscription (and resource group, when the route has one). */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Principal } from "./auth";
 import { ArmError } from "./errors";
 import type { LroStatus } from "./request-log";
 
@@ -15,6 +16,8 @@ export interface SimRequest {
   headers: IncomingHttpHeaders;
   rawBody: string;
   note: LogNote;
+  /** Who called (set once the token is accepted). */
+  principal?: Principal;
 }
 
 /** What a handler adds to its request-log entry. */
@@ -27,6 +30,8 @@ export interface LogNote {
   operationId?: string;
   pollOf?: string;
   lroStatus?: LroStatus;
+  /** The response variants this answer used, e.g. "vm.restart=200" (docs/simulator.md "Response variants"). */
+  variants?: string[];
 }
 
 export interface SimResponse {

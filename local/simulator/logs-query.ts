@@ -1,25 +1,20 @@
 import type { GuestEvent } from "../guest/guest-state";
+import { analyzeQuery, type AnalyzedQuery } from "./kql/language";
+import { EVENT_TABLE } from "./kql/tables";
+import type { Row } from "./kql/evaluate";
 
 /**
- * The little of KQL the simulator understands. It cannot run KQL: every query is answered with raw Event-table
- * rows from the guests' events, filtered by the request timespan, by `TimeGenerated > ago(N[dhms])`, and by
- * `EventID in (...)` / `EventID == N` when those appear. Anything else in the query (summarize, project, ...) is ignored.
+ * The Log Analytics side of the simulator: the Event table's rows from the guests' events (the columns declared
+ * once in kql/tables.ts), and the request timespan, which Log Analytics applies to TimeGenerated.
  */
-
-export const EVENT_COLUMNS = [
-  { name: "TimeGenerated", type: "datetime" },
-  { name: "Computer", type: "string" },
-  { name: "EventLog", type: "string" },
-  { name: "EventID", type: "int" },
-  { name: "Source", type: "string" },
-  { name: "RenderedDescription", type: "string" },
-  { name: "_ResourceId", type: "string" },
-] as const;
 
 export interface EventSource {
   computerName: string;
   /** Lower-cased VM resource ID. */
   resourceId: string;
+  subscriptionId: string;
+  /** The workspace (customer ID) that holds the rows. */
+  workspaceId: string;
   events: GuestEvent[];
 }
 
@@ -28,51 +23,46 @@ export interface TimeWindow {
   toMs: number;
 }
 
-export function eventRows(sources: EventSource[], query: string, window: TimeWindow | undefined, now: Date): unknown[][] {
-  const ids = eventIdFilter(query);
-  const agoMs = agoFilterMs(query);
-  const fromAgo = agoMs === undefined ? Number.NEGATIVE_INFINITY : now.getTime() - agoMs;
-  const rows: { t: number; row: unknown[] }[] = [];
+/** The RD licensing events are warnings or errors; everything a guest logs here is kept at the level Windows gives it. */
+const LEVELS: Record<number, [number, string]> = { 1128: [3, "Warning"], 1130: [3, "Warning"], 1068: [3, "Warning"], 1069: [2, "Error"] };
+
+/** Every Event row of the sources inside the window, in time order. */
+export function eventTableRows(sources: EventSource[], window: TimeWindow | undefined): Row[] {
+  const rows: Row[] = [];
   for (const source of sources) {
     for (const event of source.events) {
       const t = Date.parse(event.time);
       if (window && (t < window.fromMs || t > window.toMs)) continue;
-      if (t < fromAgo) continue;
-      if (ids && !ids.has(event.id)) continue;
+      const [level, levelName] = LEVELS[event.id] ?? [4, "Information"];
       rows.push({
-        t,
-        row: [new Date(t).toISOString(), source.computerName, event.log, event.id, event.provider, event.message, source.resourceId],
+        TimeGenerated: new Date(t),
+        Computer: source.computerName,
+        EventLog: event.log,
+        EventID: event.id,
+        EventLevel: level,
+        EventLevelName: levelName,
+        EventCategory: 0,
+        Source: event.provider,
+        RenderedDescription: event.message,
+        ParameterXml: "",
+        EventData: "",
+        Message: "",
+        UserName: "N/A",
+        ManagementGroupName: "",
+        SourceSystem: "OpsManager",
+        TenantId: source.workspaceId,
+        _ResourceId: source.resourceId,
+        _SubscriptionId: source.subscriptionId,
+        Type: "Event",
       });
     }
   }
-  return rows.sort((a, b) => a.t - b.t).map((r) => r.row);
+  return rows.sort((a, b) => (a.TimeGenerated as Date).getTime() - (b.TimeGenerated as Date).getTime());
 }
 
-/** True when the query reads the Event table (its first token is `Event`). */
-export function readsEventTable(query: string): boolean {
-  return /^\s*Event\b(?!\s*\()/.test(stripComments(query));
-}
-
-function eventIdFilter(query: string): Set<number> | undefined {
-  const text = stripComments(query);
-  const list = /\bEventID\s+in\s*\(([^)]*)\)/i.exec(text);
-  if (list) {
-    const ids = (list[1] ?? "").split(",").map((s) => Number.parseInt(s.trim(), 10)).filter((n) => Number.isInteger(n));
-    return new Set(ids);
-  }
-  const single = /\bEventID\s*==\s*(\d+)/i.exec(text);
-  return single ? new Set([Number.parseInt(single[1] as string, 10)]) : undefined;
-}
-
-function agoFilterMs(query: string): number | undefined {
-  const match = /\bTimeGenerated\s*>=?\s*ago\(\s*(\d+(?:\.\d+)?)\s*([dhms])\s*\)/i.exec(stripComments(query));
-  if (!match) return undefined;
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(match[2] as string).toLowerCase() as "d" | "h" | "m" | "s"];
-  return Number.parseFloat(match[1] as string) * unit;
-}
-
-function stripComments(query: string): string {
-  return query.replace(/\/\/[^\n]*/g, "");
+/** Binds a query against the workspace's tables (the Event table). */
+export function analyzeLogsQuery(query: string): AnalyzedQuery {
+  return analyzeQuery(query, [EVENT_TABLE]);
 }
 
 /**

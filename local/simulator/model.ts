@@ -1,7 +1,8 @@
 import type { GuestState } from "../guest/guest-state";
 import { resourceGroupNotFound, subscriptionNotFound } from "./errors";
 import { canonicalId, diskResourceId, normaliseLocation, stableGuid, vmResourceId } from "./ids";
-import type { Scenario, ScenarioPowerState } from "./scenario";
+import type { Scenario, ScenarioPowerState, SecurityType } from "./scenario";
+import type { VariantChoices } from "./variants";
 
 /** The simulated Azure's resources. Guest state lives on the OS disk, so snapshots and disk swaps carry it. */
 
@@ -13,11 +14,18 @@ export interface SimAgent {
   ready: boolean;
   /** Instance-view reads still to answer Not Ready before Ready; null = stays Not Ready. */
   readsUntilReady: number | null;
-  /** Time of the current agent status. */
+  /** Time of the current agent status (a Ready agent reports again at every read: its heartbeat). */
   statusTime: string;
   /** Last boot (restart or start) in ms: a Ready status after it is dated later than it. */
   bootedAtMs: number;
+  /** After a boot ("stale-ready"): reads that still show the last Ready status from before the reboot. */
+  staleReads?: number;
+  /** The time of that stale status. */
+  staleTime?: string;
 }
+
+/** The security type of a VM: from its OS disk's (Trusted Launch, confidential) when it was created. */
+export type VmSecurityType = "Standard" | "TrustedLaunch" | "ConfidentialVM";
 
 /** What every simulated ARM resource has: its ARM ID, that ID in canonical (lower-case) form, and where it is. */
 export interface SimResourceIdentity {
@@ -35,9 +43,16 @@ export interface SimVm extends SimResourceIdentity {
   tags: Record<string, string>;
   workspaceId?: string;
   powerState: PowerState;
-  provisioningState: "Succeeded" | "Updating";
+  provisioningState: "Succeeded" | "Updating" | "Failed";
+  /** The error of the operation that left the VM Failed (instance view: ProvisioningState/failed/<code>). */
+  provisioningError?: { code: string; message: string };
+  /** While a power operation runs ("transitional"): the state the instance view shows, and the operation. */
+  transition?: { state: "starting" | "stopping" | "deallocating"; operationId: string };
   /** Key of the OS disk in AzureState.disks (managed or not). */
   osDiskKey: string;
+  securityType: VmSecurityType;
+  /** Availability zones (one, for a zonal VM). */
+  zones?: string[];
   agent: SimAgent;
   /** The Run Command operation in progress on this VM. */
   runCommandOperationId?: string;
@@ -51,10 +66,18 @@ export interface SimCreationData {
 }
 
 /** `id` is the ARM ID, or for unmanaged disks their VHD URI. */
+/** A disk's or snapshot's securityProfile. */
+export interface SimSecurityProfile {
+  securityType: Exclude<SecurityType, "Standard">;
+  secureVMDiskEncryptionSetId?: string;
+}
+
 export interface SimDisk extends SimResourceIdentity {
   managed: boolean;
   ephemeral: boolean;
   hyperVGeneration: "V1" | "V2";
+  securityProfile?: SimSecurityProfile;
+  zones?: string[];
   sizeGB: number;
   skuName: string;
   tags: Record<string, string>;
@@ -70,6 +93,9 @@ export interface SimSnapshot extends SimResourceIdentity {
   incremental: boolean;
   creationData: SimCreationData;
   hyperVGeneration: "V1" | "V2";
+  securityProfile?: SimSecurityProfile;
+  /** The VM whose OS disk the snapshot was taken of, if any (variants follow that VM). */
+  vmKey?: string;
   sizeGB: number;
   uniqueId: string;
   timeCreated: string;
@@ -91,11 +117,20 @@ export class AzureState {
   readonly disks = new Map<string, SimDisk>();
   readonly snapshots = new Map<string, SimSnapshot>();
   readonly workspaces = new Map<string, SimWorkspace>();
+  /** Resource Graph's quota and truncation, as the scenario asks; its quota windows per caller. */
+  readonly resourceGraph: {
+    quota?: { queries: number; windowSeconds: number };
+    truncateAfterRows?: number;
+    windows: Map<string, { startMs: number; used: number }>;
+  };
+  /** Variant values per VM (canonical ID) from the scenario. */
+  readonly vmVariants = new Map<string, Partial<VariantChoices>>();
   /** Lower-cased subscription ID -> lower-cased resource group names. */
   private readonly groups = new Map<string, Set<string>>();
 
   constructor(scenario: Scenario, now: Date) {
     const nowIso = now.toISOString();
+    this.resourceGraph = { ...(scenario.resourceGraph ?? {}), windows: new Map() };
     for (const vm of scenario.vms) {
       this.addGroup(vm.subscriptionId, vm.resourceGroup);
       const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
@@ -114,6 +149,8 @@ export class AzureState {
         hyperVGeneration: vm.osDisk.hyperVGeneration ?? "V2",
         sizeGB: vm.osDisk.sizeGB ?? 127,
         skuName: vm.osDisk.storageAccountType ?? "Premium_LRS",
+        ...securityOf(vm.osDisk.securityType, vm.osDisk.secureVMDiskEncryptionSetId),
+        ...(vm.zone !== undefined && vm.osDisk.managed ? { zones: [vm.zone] } : {}),
         tags: {},
         creationData: { createOption: "FromImage" },
         uniqueId: stableGuid(`disk:${canonicalId(diskId)}`),
@@ -136,6 +173,8 @@ export class AzureState {
         powerState: vm.powerState,
         provisioningState: "Succeeded",
         osDiskKey: disk.key,
+        securityType: vmSecurityType(vm.osDisk.securityType),
+        ...(vm.zone !== undefined ? { zones: [vm.zone] } : {}),
         agent: {
           ready: running && vm.agentReady,
           readsUntilReady: running && vm.agentReady ? 0 : null,
@@ -157,6 +196,7 @@ export class AzureState {
         }
       }
       this.vms.set(simVm.key, simVm);
+      if (vm.variants !== undefined) this.vmVariants.set(simVm.key, vm.variants);
     }
     for (const ws of scenario.workspaces ?? []) {
       this.addGroup(ws.subscriptionId, ws.resourceGroup);
@@ -204,6 +244,22 @@ export class AzureState {
     set.add(resourceGroup.toLowerCase());
     this.groups.set(sub, set);
   }
+}
+
+function securityOf(type: SecurityType | undefined, desId: string | undefined): { securityProfile?: SimSecurityProfile } {
+  if (type === undefined || type === "Standard") return {};
+  return { securityProfile: { securityType: type, ...(desId !== undefined ? { secureVMDiskEncryptionSetId: desId } : {}) } };
+}
+
+/** The VM's securityProfile.securityType that goes with an OS disk security type. */
+export function vmSecurityType(diskType: SecurityType | undefined): VmSecurityType {
+  if (diskType === undefined || diskType === "Standard") return "Standard";
+  return diskType === "TrustedLaunch" ? "TrustedLaunch" : "ConfidentialVM";
+}
+
+/** The security type a disk or snapshot has ("Standard" when it has no securityProfile). */
+export function diskSecurityType(resource: { securityProfile?: SimSecurityProfile }): SecurityType {
+  return resource.securityProfile?.securityType ?? "Standard";
 }
 
 /** A storage-account name (3-24 lower-case letters and digits) for a group's unmanaged VHDs. */

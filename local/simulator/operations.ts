@@ -35,12 +35,16 @@ export interface SimOperation {
   resultBody?: () => unknown;
   /** The guest work behind it (a Run Command's script), while it runs. */
   work?: Promise<void>;
+  /** What the Location URL answers at the end when it could answer the resource ("finalBody" variant). */
+  finalBody?: "resource" | "empty";
+  /** The operation cannot end before this time (simulator clock, ms): work that takes real time on the platform. */
+  notBeforeMs?: number;
 }
 
 /** What a handler says about an operation it starts; the registry adds its ID, times and status. */
 export type NewOperation = Pick<
   SimOperation,
-  "kind" | "operation" | "subscriptionId" | "location" | "vmKey" | "resourceKey" | "script" | "outcome" | "onComplete" | "resultBody"
+  "kind" | "operation" | "subscriptionId" | "location" | "vmKey" | "resourceKey" | "script" | "outcome" | "onComplete" | "resultBody" | "finalBody" | "notBeforeMs"
 > & { neverFinishes?: boolean };
 
 export class OperationRegistry {
@@ -79,8 +83,20 @@ export class OperationRegistry {
   observe(op: SimOperation): LroStatus {
     if (op.status !== "InProgress") return op.status;
     op.observed += 1;
-    if (!op.neverFinishes && op.outcome !== undefined && op.observed > this.pollsUntilDone) this.complete(op);
+    if (this.canEnd(op) && op.observed > this.pollsUntilDone) this.complete(op);
     return op.status;
+  }
+
+  /** Ends a successful operation now (an answer that reports it done at once); false when it cannot end yet. */
+  completeNow(op: SimOperation): boolean {
+    if (op.status !== "InProgress") return op.status === "Succeeded";
+    if (!this.canEnd(op) || !op.outcome?.ok) return false;
+    this.complete(op);
+    return true;
+  }
+
+  private canEnd(op: SimOperation): boolean {
+    return !op.neverFinishes && op.outcome !== undefined && (op.notBeforeMs === undefined || this.clock().getTime() >= op.notBeforeMs);
   }
 
   /** Operations in progress on a resource (canonical key). */

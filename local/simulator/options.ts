@@ -1,6 +1,8 @@
 import type { GuestRuntime } from "../guest/guest-state";
 import type { Scenario } from "./scenario";
 import type { ThrottlingOptions } from "./throttling";
+import type { RbacOptions } from "./rbac";
+import type { VariantSettings } from "./variants";
 
 export interface SimulatorOptions {
   /** What exists at start; see docs/simulator.md. Validated (throws ScenarioError). */
@@ -29,6 +31,16 @@ export interface SimulatorOptions {
    * clients on a virtual clock do not time out on it.
    */
   pollWaitForScriptMs?: number;
+  /**
+   * How Azure answers where the specs allow several ways (docs/simulator.md "Response variants"): fixed values and
+   * a seed for the rest. Over the scenario's `variants`; a VM's own `variants` in the scenario win over both.
+   */
+  variants?: VariantSettings;
+  /**
+   * The role the app's managed identity holds (its client ID, actions and scopes): ARM answers 403
+   * AuthorizationFailed to any request of that identity the role does not grant. Off when absent.
+   */
+  rbac?: RbacOptions;
 }
 
 export interface ResolvedOptions {

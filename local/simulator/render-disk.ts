@@ -1,4 +1,4 @@
-import type { AzureState, SimDisk, SimSnapshot } from "./model";
+import type { AzureState, SimDisk, SimSecurityProfile, SimSnapshot } from "./model";
 
 /** Disk and snapshot bodies in ARM's wire shape. */
 
@@ -26,8 +26,14 @@ export function renderDisk(state: AzureState, disk: SimDisk): Record<string, unk
       publicNetworkAccess: "Enabled",
     },
   };
+  if (disk.securityProfile) (body.properties as Record<string, unknown>).securityProfile = securityProfileBody(disk.securityProfile);
+  if (disk.zones) body.zones = [...disk.zones];
   if (owner) body.managedBy = owner.id;
   return body;
+}
+
+function securityProfileBody(profile: SimSecurityProfile): Record<string, unknown> {
+  return { ...profile };
 }
 
 export function renderSnapshot(snapshot: SimSnapshot): Record<string, unknown> {
@@ -47,6 +53,7 @@ export function renderSnapshot(snapshot: SimSnapshot): Record<string, unknown> {
     publicNetworkAccess: "Enabled",
     completionPercent: 100,
   };
+  if (snapshot.securityProfile) properties.securityProfile = securityProfileBody(snapshot.securityProfile);
   if (snapshot.incremental && snapshot.creationData.sourceUniqueId) {
     properties.incrementalSnapshotFamilyId = snapshot.creationData.sourceUniqueId;
   }

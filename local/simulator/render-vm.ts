@@ -1,14 +1,21 @@
-import type { AzureState, SimVm } from "./model";
+import { noteVariant, type SimContext, variantFor } from "./context";
+import type { SimRequest } from "./http";
+import type { SimVm } from "./model";
+import { effectivePowerState } from "./vm-state";
 
 /** VM and instance-view bodies in ARM's wire shape (`properties` not flattened). */
 
-const POWER_DISPLAY: Record<SimVm["powerState"], string> = {
+const POWER_DISPLAY: Record<string, string> = {
   running: "VM running",
   deallocated: "VM deallocated",
   stopped: "VM stopped",
+  starting: "VM starting",
+  stopping: "VM stopping",
+  deallocating: "VM deallocating",
 };
 
-export function renderVm(state: AzureState, vm: SimVm, instanceView?: Record<string, unknown>): Record<string, unknown> {
+export function renderVm(ctx: SimContext, vm: SimVm, instanceView?: Record<string, unknown>): Record<string, unknown> {
+  const state = ctx.state;
   const disk = state.osDisk(vm);
   const guest = state.guestOf(vm);
   const osDisk: Record<string, unknown> = {
@@ -19,8 +26,14 @@ export function renderVm(state: AzureState, vm: SimVm, instanceView?: Record<str
     diskSizeGB: disk.sizeGB,
     deleteOption: "Detach",
   };
-  if (disk.managed) osDisk.managedDisk = { storageAccountType: disk.skuName, id: disk.id };
-  else osDisk.vhd = { uri: disk.id };
+  if (disk.managed) {
+    const managedDisk: Record<string, unknown> = { storageAccountType: disk.skuName, id: disk.id };
+    // A confidential VM's OS disk names its encryption type on the VM as well.
+    if (vm.securityType === "ConfidentialVM" && disk.securityProfile) {
+      managedDisk.securityProfile = { securityEncryptionType: confidentialEncryption(disk.securityProfile.securityType) };
+    }
+    osDisk.managedDisk = managedDisk;
+  } else osDisk.vhd = { uri: disk.id };
   if (disk.ephemeral) osDisk.diffDiskSettings = { option: "Local", placement: "CacheDisk" };
   const properties: Record<string, unknown> = {
     vmId: vm.vmId,
@@ -38,16 +51,17 @@ export function renderVm(state: AzureState, vm: SimVm, instanceView?: Record<str
       allowExtensionOperations: true,
     },
     networkProfile: {
-      networkInterfaces: [
-        { id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic` },
-      ],
+      networkInterfaces: [{ id: nicId(vm) }],
     },
     diagnosticsProfile: { bootDiagnostics: { enabled: true } },
     provisioningState: vm.provisioningState,
     timeCreated: vm.timeCreated,
   };
+  if (vm.securityType !== "Standard") {
+    properties.securityProfile = { securityType: vm.securityType, uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } };
+  }
   if (instanceView !== undefined) properties.instanceView = instanceView;
-  return {
+  const body: Record<string, unknown> = {
     name: vm.name,
     id: vm.id,
     type: "Microsoft.Compute/virtualMachines",
@@ -55,16 +69,39 @@ export function renderVm(state: AzureState, vm: SimVm, instanceView?: Record<str
     tags: { ...vm.tags },
     properties,
   };
+  if (vm.zones) body.zones = [...vm.zones];
+  return body;
+}
+
+/** The VM's network interface (the VM links it: an update checks the caller may join it). */
+export function nicId(vm: SimVm): string {
+  return `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Network/networkInterfaces/${vm.name}-nic`;
+}
+
+function confidentialEncryption(diskType: string): string {
+  if (diskType === "ConfidentialVM_VMGuestStateOnlyEncryptedWithPlatformKey") return "VMGuestStateOnly";
+  if (diskType === "ConfidentialVM_NonPersistedTPM") return "NonPersistedTPM";
+  return "DiskWithVMGuestState";
 }
 
 /**
  * Reads the instance view the way Azure reports it. Counts as one agent observation: after a restart or start the
- * agent answers Not Ready for `agentReadyAfterPolls` reads, then Ready with a status time after the boot.
+ * agent answers Not Ready for `agentReadyAfterPolls` reads (or, "stale-ready", first its last Ready status from
+ * before the boot), then Ready. A Ready agent reports at every read (its heartbeat), so its status time is the read's.
  */
-export function readInstanceView(state: AzureState, vm: SimVm, now: Date): Record<string, unknown> {
-  observeAgent(vm, now);
+export function readInstanceView(ctx: SimContext, req: SimRequest, vm: SimVm): Record<string, unknown> {
+  const state = ctx.state;
+  const now = ctx.options.clock();
+  const wholeSeconds = variantFor(ctx, req, "agentTime", vm.key) === "whole-seconds";
+  const time = (iso: string) => (wholeSeconds ? `${iso.slice(0, 19)}+00:00` : iso);
+  const stale = vm.agent.staleReads !== undefined && vm.agent.staleReads > 0;
+  if (stale) {
+    vm.agent.staleReads = (vm.agent.staleReads as number) - 1;
+    noteVariant(req, "agent", "stale-ready");
+  } else observeAgent(vm, now);
   const disk = state.osDisk(vm);
   const guest = state.guestOf(vm);
+  const power = effectivePowerState(ctx, vm);
   const view: Record<string, unknown> = {
     computerName: guest.computerName,
     osName: "Windows Server 2022 Datacenter Azure Edition",
@@ -73,27 +110,37 @@ export function readInstanceView(state: AzureState, vm: SimVm, now: Date): Recor
     disks: [
       {
         name: disk.name,
-        statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: disk.timeCreated }],
+        statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: time(disk.timeCreated) }],
       },
     ],
     bootDiagnostics: {},
-    statuses: [
-      {
-        code: `ProvisioningState/${vm.provisioningState.toLowerCase()}`,
-        level: "Info",
-        displayStatus: vm.provisioningState === "Succeeded" ? "Provisioning succeeded" : "Updating",
-        time: vm.timeCreated,
-      },
-      { code: `PowerState/${vm.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[vm.powerState] },
-    ],
+    statuses: [provisioningStatus(vm, time), { code: `PowerState/${power}`, level: "Info", displayStatus: POWER_DISPLAY[power] }],
   };
-  if (vm.powerState !== "deallocated") view.vmAgent = renderAgent(vm);
+  if (power !== "deallocated") view.vmAgent = stale ? readyAgent(time(vm.agent.staleTime as string)) : renderAgent(vm, time);
   return view;
+}
+
+function provisioningStatus(vm: SimVm, time: (iso: string) => string): Record<string, unknown> {
+  if (vm.provisioningState === "Failed") {
+    const error = vm.provisioningError ?? { code: "InternalExecutionError", message: "The last operation on the VM failed." };
+    return { code: `ProvisioningState/failed/${error.code}`, level: "Error", displayStatus: "Provisioning failed", message: error.message, time: time(vm.timeCreated) };
+  }
+  return {
+    code: `ProvisioningState/${vm.provisioningState.toLowerCase()}`,
+    level: "Info",
+    displayStatus: vm.provisioningState === "Succeeded" ? "Provisioning succeeded" : "Updating",
+    time: time(vm.timeCreated),
+  };
 }
 
 function observeAgent(vm: SimVm, now: Date): void {
   const agent = vm.agent;
-  if (vm.powerState !== "running" || agent.ready || agent.readsUntilReady === null) return;
+  if (vm.powerState !== "running") return;
+  if (agent.ready) {
+    agent.statusTime = new Date(Math.max(now.getTime(), agent.bootedAtMs + 1, Date.parse(agent.statusTime))).toISOString();
+    return;
+  }
+  if (agent.readsUntilReady === null) return;
   if (agent.readsUntilReady > 0) {
     agent.readsUntilReady -= 1;
     return;
@@ -102,22 +149,24 @@ function observeAgent(vm: SimVm, now: Date): void {
   agent.statusTime = new Date(Math.max(now.getTime(), agent.bootedAtMs + 1)).toISOString();
 }
 
-function renderAgent(vm: SimVm): Record<string, unknown> {
-  if (vm.agent.ready && vm.powerState === "running") {
-    return {
-      vmAgentVersion: "2.7.41491.1102",
-      statuses: [
-        {
-          code: "ProvisioningState/succeeded",
-          level: "Info",
-          displayStatus: "Ready",
-          message: "GuestAgent is running and processing the extensions.",
-          time: vm.agent.statusTime,
-        },
-      ],
-      extensionHandlers: [],
-    };
-  }
+function readyAgent(time: string): Record<string, unknown> {
+  return {
+    vmAgentVersion: "2.7.41491.1102",
+    statuses: [
+      {
+        code: "ProvisioningState/succeeded",
+        level: "Info",
+        displayStatus: "Ready",
+        message: "GuestAgent is running and processing the extensions.",
+        time,
+      },
+    ],
+    extensionHandlers: [],
+  };
+}
+
+function renderAgent(vm: SimVm, time: (iso: string) => string): Record<string, unknown> {
+  if (vm.agent.ready && vm.powerState === "running") return readyAgent(time(vm.agent.statusTime));
   return {
     vmAgentVersion: "Unknown",
     statuses: [
@@ -126,7 +175,7 @@ function renderAgent(vm: SimVm): Record<string, unknown> {
         level: "Warning",
         displayStatus: "Not Ready",
         message: "VM Agent is unresponsive.",
-        time: vm.agent.statusTime,
+        time: time(vm.agent.statusTime),
       },
     ],
     extensionHandlers: [],

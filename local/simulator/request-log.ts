@@ -29,12 +29,27 @@ export interface RequestLogEntry {
   operationId?: string;
   /** For operation polls and results: the operation that is polled, e.g. "snapshot.put". */
   pollOf?: string;
-  /** For operation polls and results: the status answered. */
+  /**
+   * The status of the operation this answer reported: polls and results, a resource read while its PUT runs (the
+   * client polls the body), and an initial answer that finished the operation at once (200).
+   */
   lroStatus?: LroStatus;
+  /** The response variants this answer used, e.g. ["vm.restart=200"] (docs/simulator.md "Response variants"). */
+  variants?: string[];
   /** The fault rule applied, if any, e.g. "status 429" or "lroFailed". */
   fault?: string;
   /** True when the throttling buckets refused the request. */
   throttled?: boolean;
+}
+
+/**
+ * The operation whose end this entry reported as `status` (e.g. "snapshot.put" Succeeded): a poll or result of it,
+ * a read of its resource, or the request itself when it finished at once. Undefined when the entry reported no end.
+ */
+export function operationEndOf(entry: RequestLogEntry): { operation: string; status: Exclude<LroStatus, "InProgress"> } | undefined {
+  if (entry.lroStatus === undefined || entry.lroStatus === "InProgress") return undefined;
+  const operation = entry.pollOf ?? entry.operation;
+  return { operation, status: entry.lroStatus };
 }
 
 export class RequestLog {

@@ -8,6 +8,7 @@ import { deallocateVm, powerOffVm, restartVm, startVm } from "./handlers/vm-powe
 import { queryResources } from "./handlers/resource-graph";
 import { getInstanceView, getVm, listVms } from "./handlers/vm-read";
 import { updateVm } from "./handlers/vm-update";
+import { WEB_AND_ACTION_GROUP_ROUTES } from "./handlers/web-and-action-group-routes";
 import type { RequestCategory } from "./request-log";
 import type { ComputePolicy } from "./throttling";
 
@@ -58,6 +59,7 @@ export const ROUTES: Route[] = [
   arm("DELETE", `${RG}${CP}/disks/(?<disk>[^/]+)`, "disk.delete", "write", deleteDisk),
   arm("POST", "/providers/microsoft\\.resourcegraph/resources", "resourceGraph.query", "read", queryResources),
   arm("GET", `${SUB}${CP}/locations/(?<location>[^/]+)/(?<kind>operations|diskoperations)/(?<opId>[^/]+)`, "operation.poll", "poll", getOperation, "GetOperation"),
+  ...WEB_AND_ACTION_GROUP_ROUTES.map((r) => arm(r.method, `${RG}${r.path}`, r.operation, r.category, r.handler)),
   {
     api: "logs",
     method: "POST",

@@ -4,13 +4,39 @@ import { ScenarioError } from "./errors";
 import { validateGuestState } from "./guest-validation";
 import { GUID_PATTERN } from "./ids";
 import { isRecord, optionalBoolean, optionalNumber, optionalString, requireString, stringRecord } from "./validate";
+import { validateVariants, type VariantChoices } from "./variants";
 
 /** What the simulated Azure holds at start. JSON-serialisable; docs/simulator.md describes every field. */
 export interface Scenario {
   vms: ScenarioVm[];
   /** Log Analytics workspaces. A workspace a VM names but this list omits is created with default names. */
   workspaces?: ScenarioWorkspace[];
+  /** How Azure answers, where the specs allow several ways (docs/simulator.md "Response variants"). */
+  variants?: ScenarioVariants;
+  /** Resource Graph's quota (429 RateLimiting when spent) and a truncated result without $skipToken. */
+  resourceGraph?: ScenarioResourceGraph;
 }
+
+export interface ScenarioResourceGraph {
+  /** Queries per window, per caller (Azure's documented example: 15 per 5 seconds). Default: not counted. */
+  quota?: { queries: number; windowSeconds: number };
+  /** Answer at most this many rows, resultTruncated "true" and no $skipToken. Default: page everything. */
+  truncateAfterRows?: number;
+}
+
+/** Fixed variant values, and a seed that picks the others at random (per VM, for the whole run). */
+export type ScenarioVariants = Partial<VariantChoices> & { seed?: number };
+
+/** The disk security types Azure knows: Trusted Launch and the confidential VM ones need a V2 (Gen2) OS disk. */
+export const SECURITY_TYPES = [
+  "Standard",
+  "TrustedLaunch",
+  "ConfidentialVM_VMGuestStateOnlyEncryptedWithPlatformKey",
+  "ConfidentialVM_DiskEncryptedWithPlatformKey",
+  "ConfidentialVM_DiskEncryptedWithCustomerKey",
+  "ConfidentialVM_NonPersistedTPM",
+] as const;
+export type SecurityType = (typeof SECURITY_TYPES)[number];
 
 export type ScenarioPowerState = "running" | "deallocated" | "stopped";
 
@@ -29,6 +55,10 @@ export interface ScenarioVm {
   tags?: Record<string, string>;
   /** Customer ID (GUID) of the Log Analytics workspace that receives this VM's Event rows. */
   workspaceId?: string;
+  /** Availability zone ("1", "2" or "3"); the OS disk is in the same zone. Default: regional. */
+  zone?: string;
+  /** Variant values for requests about this VM, over the scenario's. */
+  variants?: Partial<VariantChoices>;
   guest: GuestState;
 }
 
@@ -43,6 +73,13 @@ export interface ScenarioOsDisk {
   sizeGB?: number;
   /** Default "Premium_LRS". */
   storageAccountType?: string;
+  /**
+   * The disk's securityProfile.securityType (default "Standard": none). TrustedLaunch and ConfidentialVM_* make the
+   * VM a Trusted Launch or confidential VM (securityProfile on the VM) and need hyperVGeneration V2.
+   */
+  securityType?: SecurityType;
+  /** For ConfidentialVM_DiskEncryptedWithCustomerKey: the disk encryption set (securityProfile.secureVMDiskEncryptionSetId). */
+  secureVMDiskEncryptionSetId?: string;
 }
 
 export interface ScenarioWorkspace {
@@ -77,7 +114,14 @@ export function validateScenario(value: unknown): Scenario {
     if (!Array.isArray(value.workspaces)) throw new ScenarioError("workspaces", "must be an array when present");
     workspaces = value.workspaces.map((ws, i) => validateWorkspace(ws, `workspaces[${i}]`));
   }
-  return workspaces === undefined ? { vms } : { vms, workspaces };
+  const scenario: Scenario = { vms };
+  if (workspaces !== undefined) scenario.workspaces = workspaces;
+  if (value.resourceGraph !== undefined) scenario.resourceGraph = validateResourceGraph(value.resourceGraph);
+  if (value.variants !== undefined) {
+    const { seed, fixed } = validateVariants(value.variants, "variants", true);
+    scenario.variants = { ...fixed, ...(seed === undefined ? {} : { seed }) };
+  }
+  return scenario;
 }
 
 /** Reads and validates a scenario JSON file; errors name the file and the bad field. */
@@ -121,6 +165,8 @@ function validateVm(value: unknown, at: string): ScenarioVm {
   const workspaceId = optionalString(value, "workspaceId", at);
   if (workspaceId !== undefined && !GUID_PATTERN.test(workspaceId)) throw new ScenarioError(`${at}.workspaceId`, "must be a GUID");
   const tags = value.tags === undefined ? undefined : stringRecord(value.tags, `${at}.tags`);
+  const zone = optionalString(value, "zone", at);
+  if (zone !== undefined && !/^[1-3]$/.test(zone)) throw new ScenarioError(`${at}.zone`, 'must be "1", "2" or "3"');
   const vm: ScenarioVm = {
     subscriptionId,
     resourceGroup,
@@ -134,6 +180,8 @@ function validateVm(value: unknown, at: string): ScenarioVm {
   if (vmSize !== undefined) vm.vmSize = vmSize;
   if (tags !== undefined) vm.tags = tags;
   if (workspaceId !== undefined) vm.workspaceId = workspaceId;
+  if (zone !== undefined) vm.zone = zone;
+  if (value.variants !== undefined) vm.variants = validateVariants(value.variants, `${at}.variants`, false).fixed ?? {};
   return vm;
 }
 
@@ -159,7 +207,44 @@ function validateOsDisk(value: unknown, at: string): ScenarioOsDisk {
   }
   const sku = optionalString(value, "storageAccountType", at);
   if (sku !== undefined) disk.storageAccountType = sku;
+  const securityType = optionalString(value, "securityType", at);
+  if (securityType !== undefined) {
+    if (!(SECURITY_TYPES as readonly string[]).includes(securityType)) throw new ScenarioError(`${at}.securityType`, `must be one of ${SECURITY_TYPES.join(", ")}`);
+    if (securityType !== "Standard") {
+      if (!value.managed) throw new ScenarioError(`${at}.securityType`, `${securityType} needs a managed OS disk`);
+      if ((disk.hyperVGeneration ?? "V2") !== "V2") throw new ScenarioError(`${at}.securityType`, `${securityType} needs hyperVGeneration V2`);
+    }
+    disk.securityType = securityType as SecurityType;
+  }
+  const des = optionalString(value, "secureVMDiskEncryptionSetId", at);
+  if (des !== undefined) {
+    if (disk.securityType !== "ConfidentialVM_DiskEncryptedWithCustomerKey") {
+      throw new ScenarioError(`${at}.secureVMDiskEncryptionSetId`, "is only for securityType ConfidentialVM_DiskEncryptedWithCustomerKey");
+    }
+    disk.secureVMDiskEncryptionSetId = des;
+  }
   return disk;
+}
+
+function validateResourceGraph(value: unknown): ScenarioResourceGraph {
+  const at = "resourceGraph";
+  if (!isRecord(value)) throw new ScenarioError(at, "must be an object: { quota?, truncateAfterRows? }");
+  const out: ScenarioResourceGraph = {};
+  if (value.quota !== undefined) {
+    const quota = value.quota;
+    if (!isRecord(quota)) throw new ScenarioError(`${at}.quota`, "must be { queries, windowSeconds }");
+    const queries = optionalNumber(quota, "queries", `${at}.quota`);
+    const windowSeconds = optionalNumber(quota, "windowSeconds", `${at}.quota`);
+    if (queries === undefined || !Number.isInteger(queries) || queries < 1) throw new ScenarioError(`${at}.quota.queries`, "must be a positive integer");
+    if (windowSeconds === undefined || !Number.isInteger(windowSeconds) || windowSeconds < 1) throw new ScenarioError(`${at}.quota.windowSeconds`, "must be a positive integer");
+    out.quota = { queries, windowSeconds };
+  }
+  const truncate = optionalNumber(value, "truncateAfterRows", at);
+  if (truncate !== undefined) {
+    if (!Number.isInteger(truncate) || truncate < 0) throw new ScenarioError(`${at}.truncateAfterRows`, "must be a non-negative integer");
+    out.truncateAfterRows = truncate;
+  }
+  return out;
 }
 
 function validateWorkspace(value: unknown, at: string): ScenarioWorkspace {

@@ -19,10 +19,13 @@ import { OperationRegistry } from "./operations";
 import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from "./options";
 import { type RequestCategory, RequestLog, type RequestLogEntry } from "./request-log";
 import { type Api, apiOf, matchRoute, type RouteMatch } from "./routes";
-import { validateScenario } from "./scenario";
+import { type Scenario, validateScenario } from "./scenario";
 import { isReadOnlyScript, scriptNameOf } from "./script-name";
+import { Authorizer } from "./rbac";
+import { requiredPermission } from "./route-permissions";
 import { type ThrottleSubject, Throttler } from "./throttling";
 import { createSelfSignedCertificate } from "./tls";
+import { VariantPicker } from "./variants";
 import { type DiskView, diskView, type SnapshotView, snapshotView, type VmView, vmView } from "./views";
 
 /** A running simulator: endpoints to point the SDK clients at, its request log, state access and fault control. */
@@ -40,8 +43,10 @@ export interface AzureSimulator {
   msiHeader: string;
   /** IDENTITY_ENDPOINT and IDENTITY_HEADER, ready to merge into process.env for ManagedIdentityCredential. */
   msiEnvironment: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
-  /** A TokenCredential that takes tokens straight from the simulator (for tests that are not about auth). */
+  /** A TokenCredential that takes tokens straight from the simulator (for tests that are not about auth); never restricted by `rbac`. */
   tokenCredential: SimulatorTokenCredential;
+  /** Tokens for a managed identity (its client ID), as the MSI endpoint would issue them: `rbac` applies to them. */
+  credentialFor(clientId: string): SimulatorTokenCredential;
   requestLog: RequestLog;
   getVm(vmId: string): VmView | undefined;
   listVms(): VmView[];
@@ -67,7 +72,7 @@ export async function startAzureSimulator(options: SimulatorOptions): Promise<Az
   const certDir = await mkdtemp(join(tmpdir(), "rdp-medic-sim-"));
   try {
     const cert = await createSelfSignedCertificate(certDir);
-    const sim = new Simulator(options, resolved, new AzureState(scenario, resolved.clock()));
+    const sim = new Simulator(options, resolved, new AzureState(scenario, resolved.clock()), scenario);
     const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => void sim.serve("arm", req, res));
     const http = createHttpServer((req, res) => void sim.serve("msi", req, res));
     const armPort = await listen(https, resolved.port);
@@ -85,6 +90,7 @@ export async function startAzureSimulator(options: SimulatorOptions): Promise<Az
       msiHeader: sim.msiSecret,
       msiEnvironment: { IDENTITY_ENDPOINT: msiEndpoint, IDENTITY_HEADER: sim.msiSecret },
       tokenCredential: sim.issuer.credential(),
+      credentialFor: (clientId) => sim.issuer.credential(clientId),
       requestLog: sim.log,
       getVm: (id) => {
         const vm = vmByKey(id);
@@ -136,15 +142,18 @@ class Simulator {
   private readonly throttler: Throttler;
   private readonly options: ResolvedOptions;
 
-  constructor(input: SimulatorOptions, options: ResolvedOptions, state: AzureState) {
+  constructor(input: SimulatorOptions, options: ResolvedOptions, state: AzureState, scenario: Scenario) {
     this.options = options;
     this.throttler = new Throttler(input.throttling, options.clock);
+    const { seed, ...fixed } = scenario.variants ?? {};
     this.ctx = {
       state,
       ops: new OperationRegistry(options.clock, options.pollsUntilDone),
       options,
       faults: new FaultSet(),
       runtime: input.guestRuntime,
+      variants: new VariantPicker({ ...(seed === undefined ? {} : { seed }), fixed }, input.variants, state.vmVariants),
+      ...(input.rbac ? { rbac: new Authorizer(input.rbac) } : {}),
       background: (work) => {
         const tracked = work.finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
@@ -230,10 +239,11 @@ class Simulator {
     } else {
       entry.category = api === "logs" ? "logs" : methodCategory(req.method);
     }
-    this.issuer.authorize(req.headers, api === "logs" ? LOGS_AUDIENCES : ARM_AUDIENCES);
+    req.principal = this.issuer.authorize(req.headers, api === "logs" ? LOGS_AUDIENCES : ARM_AUDIENCES);
     const fault = this.ctx.faults.takeRequestFault(faultTarget(req));
     if (fault) return this.applyFault(fault, entry);
     if (!match) throw new ArmError(501, "NotImplementedInSimulator", `The simulator does not emulate ${req.method} ${req.path}.`);
+    this.authorizeRole(req, match);
     let rateHeaders: Record<string, string> = {};
     if (api === "arm") {
       try {
@@ -246,6 +256,19 @@ class Simulator {
     }
     const response = await match.route.handler(this.ctx, req, match.params);
     return { ...response, headers: { ...rateHeaders, ...(response.headers ?? {}) } };
+  }
+
+  /** ARM's RBAC check for the app's identity: 403 before the request reaches the resource provider. */
+  private authorizeRole(req: SimRequest, match: RouteMatch): void {
+    const rbac = this.ctx.rbac;
+    if (!rbac || !req.principal) return;
+    const needed = requiredPermission(this.ctx, match);
+    if (needed === undefined) return;
+    if ("anywhere" in needed) {
+      if (!rbac.grantsAnywhere(req.principal, needed.anywhere)) rbac.require(req.principal, { action: needed.anywhere, scope: req.path });
+      return;
+    }
+    rbac.require(req.principal, needed);
   }
 
   /** Fills the log note before handling, so fault rules can match the VM and script even if the handler fails. */

@@ -1,5 +1,5 @@
 import type { GuestState } from "../guest/guest-state";
-import type { AzureState, PowerState, SimDisk, SimSnapshot, SimVm } from "./model";
+import { type AzureState, diskSecurityType, type PowerState, type SimDisk, type SimSnapshot, type SimVm } from "./model";
 
 /** Read-only copies of the simulator's state for tests and the CLI. */
 
@@ -17,6 +17,10 @@ export interface VmView {
   tags: Record<string, string>;
   workspaceId?: string;
   runCommandInProgress: boolean;
+  /** The VM's securityProfile.securityType ("Standard" when it has none). */
+  securityType: string;
+  zones?: string[];
+  provisioningError?: { code: string; message: string };
 }
 
 export interface SnapshotView {
@@ -29,6 +33,8 @@ export interface SnapshotView {
   sourceResourceId?: string;
   provisioningState: string;
   timeCreated: string;
+  /** securityProfile.securityType ("Standard" when the snapshot has none). */
+  securityType: string;
   /** The guest as captured when the snapshot was taken. */
   guest: GuestState;
 }
@@ -43,6 +49,10 @@ export interface DiskView {
   provisioningState: string;
   /** ID of the VM whose OS disk this is. */
   attachedTo?: string;
+  /** securityProfile.securityType ("Standard" when the disk has none). */
+  securityType: string;
+  hyperVGeneration: "V1" | "V2";
+  zones?: string[];
   guest: GuestState;
 }
 
@@ -61,8 +71,11 @@ export function vmView(state: AzureState, vm: SimVm): VmView {
     osDiskName: disk.name,
     tags: { ...vm.tags },
     runCommandInProgress: vm.runCommandOperationId !== undefined,
+    securityType: vm.securityType,
   };
   if (vm.workspaceId !== undefined) view.workspaceId = vm.workspaceId;
+  if (vm.zones) view.zones = [...vm.zones];
+  if (vm.provisioningError) view.provisioningError = { ...vm.provisioningError };
   return view;
 }
 
@@ -76,6 +89,7 @@ export function snapshotView(snapshot: SimSnapshot): SnapshotView {
     incremental: snapshot.incremental,
     provisioningState: snapshot.provisioningState,
     timeCreated: snapshot.timeCreated,
+    securityType: diskSecurityType(snapshot),
     guest: structuredClone(snapshot.guest),
   };
   if (snapshot.creationData.sourceResourceId !== undefined) view.sourceResourceId = snapshot.creationData.sourceResourceId;
@@ -90,8 +104,11 @@ export function diskView(state: AzureState, disk: SimDisk): DiskView {
     location: disk.location,
     tags: { ...disk.tags },
     provisioningState: disk.provisioningState,
+    securityType: diskSecurityType(disk),
+    hyperVGeneration: disk.hyperVGeneration,
     guest: structuredClone(disk.guest),
   };
+  if (disk.zones) view.zones = [...disk.zones];
   if (disk.creationData.sourceResourceId !== undefined) view.sourceResourceId = disk.creationData.sourceResourceId;
   const owner = state.vmUsingDisk(disk.key);
   if (owner) view.attachedTo = owner.id;

@@ -54,7 +54,8 @@ export type ScriptOutput =
 
 export type PollResult =
   | { status: "running"; operation: OperationRef }
-  | { status: "succeeded"; output?: ScriptOutput }
+  /** completedAt: when this poll saw the operation succeeded (the app's clock), for operations other than Run Command. */
+  | { status: "succeeded"; output?: ScriptOutput; completedAt?: string }
   | { status: "failed"; code: string; message: string };
 
 export interface PlanRemediationResult {

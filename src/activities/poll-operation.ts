@@ -7,12 +7,15 @@ import { RdpMedicError } from "../errors";
 import type { PollResult, ScriptOutput } from "./contracts";
 import type { ActivityDeps } from "./deps";
 
-/** Polls a started operation once; a finished Run Command's output is parsed against the script's contract. */
-export function createPollOperation(deps: ActivityDeps) {
+/**
+ * Polls a started operation once; a finished Run Command's output is parsed against the script's contract. Other
+ * operations that succeeded carry the moment this poll saw it: everything the VM reports later happened after it.
+ */
+export function createPollOperation(deps: Pick<ActivityDeps, "compute" | "now">) {
   return async (operation: OperationRef): Promise<PollResult> => {
     const progress = await pollOperation(deps.compute, operation);
     if (progress.status !== "succeeded") return progress;
-    if (operation.kind !== "runCommand") return { status: "succeeded" };
+    if (operation.kind !== "runCommand") return { status: "succeeded", completedAt: deps.now().toISOString() };
     try {
       return { status: "succeeded", output: parseOutput(operation.script ?? "", progress.stdout ?? "", progress.stderr ?? "") };
     } catch (error) {

@@ -1,3 +1,4 @@
+import { withoutStackTrace } from "../domain/activity-failure";
 import { serversOfPlan } from "../domain/guards";
 import type { RunRecord, StepResult } from "../domain/run-record";
 import type { RunReport } from "../domain/run";
@@ -20,13 +21,18 @@ export function toRunRecord(report: RunReport, policyServers: readonly string[],
     endedAt: s.endedAt,
     before: s.before ?? {},
     after: s.after ?? {},
-    ...(s.error === undefined ? {} : { error: s.error }),
+    ...(s.error === undefined ? {} : { error: withoutStackTrace(s.error) }),
   }));
   const { trigger } = report;
   return {
     runId: report.runId,
     vmId: report.vmId,
-    trigger: trigger.kind === "alert" ? { kind: "alert", alertId: trigger.alertId } : trigger.kind === "sweep" ? { kind: "sweep", sweepId: trigger.sweepId } : { kind: "manual" },
+    trigger:
+      trigger.kind === "alert"
+        ? { kind: "alert", alertId: trigger.alertId, alertRule: trigger.alertRule }
+        : trigger.kind === "sweep"
+          ? { kind: "sweep", sweepId: trigger.sweepId }
+          : { kind: "manual" },
     startedAt: report.startedAt,
     endedAt: report.endedAt,
     verdict: report.verdict,
@@ -36,8 +42,12 @@ export function toRunRecord(report: RunReport, policyServers: readonly string[],
     humanActions: report.humanActions,
     ...(report.snapshotId === undefined ? {} : { snapshotId: report.snapshotId }),
     licenseServers: serversOfPlan({ verdict: "fix", causes: [], steps: report.plan, humanActions: [], needsApproval: false }, policyServers),
-    reason: report.reason,
+    reason: withoutStackTrace(report.reason),
     ...(guard === undefined ? {} : { guard }),
     durationsMs: { total: Date.parse(report.endedAt) - Date.parse(report.startedAt) },
+    ...(trigger.kind === "manual" && trigger.by ? { startedBy: trigger.by } : {}),
+    ...(report.decisions && report.decisions.length > 0 ? { decisions: report.decisions } : {}),
+    ...(report.approvals && report.approvals.length > 0 ? { approvals: report.approvals } : {}),
+    ...(report.pendingAlerts && report.pendingAlerts.length > 0 ? { pendingAlerts: report.pendingAlerts } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { startDeallocate, startDiskFromSnapshot, startSwapOsDisk, startVm } from "../azure/disk-restore";
+import { checkRestoredDisk, startDeallocate, startDiskFromSnapshot, startSwapOsDisk, startVm } from "../azure/disk-restore";
 import { restoreDiskPlan, type RestoreStep } from "../domain/disk-restore";
 import { parseVmId } from "../domain/resource-id";
 import type { StartedOperation } from "./contracts";
@@ -34,6 +34,8 @@ export function createStartRestoreStep(deps: Pick<ActivityDeps, "compute">) {
             }),
           };
         case "deallocate":
+          // The VM goes down only for a disk it will accept.
+          await checkRestoredDisk(deps.compute, disk, input.currentOsDiskId);
           return { ok: true, operation: await startDeallocate(deps.compute, vm) };
         case "swap-os-disk":
           return { ok: true, diskId: disk.id, operation: await startSwapOsDisk(deps.compute, vm, disk) };

@@ -2,6 +2,8 @@ import { pollProbe } from "../azure/sweep-probes";
 import { parseProbeOutput } from "../domain/probe-output";
 import { parseVmId } from "../domain/resource-id";
 import { classifyProbe, unknownCheck } from "../domain/sweep-check";
+import type { Config } from "../config";
+import type { OperationProgress } from "../domain/operation";
 import type { VmCheck } from "../domain/sweep-record";
 import { RdpMedicError, TransientAzureError } from "../errors";
 import type { PollProbesInput, PollProbesResult } from "./sweep-contracts";
@@ -26,26 +28,36 @@ export function createSweepPollProbes(deps: Pick<SweepDeps, "config" | "compute"
         if (error instanceof TransientAzureError) return undefined;
         throw error;
       }
-      const now = deps.now();
       if (progress.status === "throttled") {
         throttled += 1;
         return undefined;
       }
       if (progress.status === "running") return undefined;
-      if (progress.status === "failed") {
-        const text = `${progress.code}: ${progress.message}`;
-        return AGENT_NOT_READY.test(text)
-          ? unknownCheck(vm.id, "agent-not-ready", `the VM agent is not Ready, so Run Command cannot reach the guest (${text.slice(0, 300)})`, { symptoms: 0, now })
-          : unknownCheck(vm.id, "probe-failed", text.slice(0, 500), { symptoms: 0, now });
-      }
-      try {
-        const probe = parseProbeOutput(progress.stdout ?? "", progress.stderr ?? "");
-        return classifyProbe(vm.id, probe, deps.config.policy, { graceWarningDays: input.graceWarningDays, symptoms: 0, now });
-      } catch (error) {
-        if (error instanceof RdpMedicError) return unknownCheck(vm.id, "probe-failed", `${error.code}: ${error.message.slice(0, 400)}`, { symptoms: 0, now });
-        throw error;
-      }
+      return checkOfProbe(vm.id, progress, deps.config.policy, input.graceWarningDays, deps.now());
     });
     return { finished: outcomes.filter((c): c is VmCheck => c !== undefined), throttled };
   };
+}
+
+/** A finished probe's result for the sweep: the VM's check from the probe's output, or why there is none. */
+export function checkOfProbe(
+  vmId: string,
+  progress: Exclude<OperationProgress, { status: "running" }>,
+  policy: Config["policy"],
+  graceWarningDays: number,
+  now: Date,
+): VmCheck {
+  if (progress.status === "failed") {
+    const text = `${progress.code}: ${progress.message}`;
+    return AGENT_NOT_READY.test(text)
+      ? unknownCheck(vmId, "agent-not-ready", `the VM agent is not Ready, so Run Command cannot reach the guest (${text.slice(0, 300)})`, { symptoms: 0, now })
+      : unknownCheck(vmId, "probe-failed", text.slice(0, 500), { symptoms: 0, now });
+  }
+  try {
+    const probe = parseProbeOutput(progress.stdout ?? "", progress.stderr ?? "");
+    return classifyProbe(vmId, probe, policy, { graceWarningDays, symptoms: 0, now });
+  } catch (error) {
+    if (error instanceof RdpMedicError) return unknownCheck(vmId, "probe-failed", `${error.code}: ${error.message.slice(0, 400)}`, { symptoms: 0, now });
+    throw error;
+  }
 }

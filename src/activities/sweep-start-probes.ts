@@ -6,6 +6,7 @@ import { unknownCheck } from "../domain/sweep-check";
 import { TransientAzureError } from "../errors";
 import type { ProbeStartOutcome, StartProbesInput } from "./sweep-contracts";
 import { mapLimit, SWEEP_HTTP_CONCURRENCY, type SweepDeps } from "./sweep-deps";
+import { checkOfProbe } from "./sweep-poll-probes";
 
 /**
  * Starts the read-only probe on each VM (202 Accepted, not waited for). Each VM gets its own answer, so one VM's
@@ -26,6 +27,10 @@ export function createSweepStartProbes(deps: Pick<SweepDeps, "config" | "compute
       try {
         const started = await startProbe(deps.compute, deps.config.armEndpoint, vm, script);
         if (started.kind === "started") return { vmId, state: "started", op: started.op };
+        // Azure ran it before answering (200): classified now, so its output never travels through the history.
+        if (started.kind === "finished") {
+          return { vmId, state: "finished", check: checkOfProbe(vm.id, started.progress, deps.config.policy, deps.config.sweep.graceWarningDays, deps.now()) };
+        }
         if (started.kind === "throttled") return { vmId, state: "returned", why: "throttled", retryAfterSeconds: started.retryAfterSeconds };
         if (started.statusCode === 409 && started.code === "OperationNotAllowed") {
           return { vmId, state: "finished", check: unknownCheck(vm.id, "vm-not-running", started.message, context) };

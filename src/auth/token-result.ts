@@ -11,19 +11,10 @@ export type TokenFailureCode =
   | "token-role"
   | "jwks-unavailable";
 
-/** The claims of a verified Microsoft Entra access token; the ones checked here are typed, the rest kept as they came. */
-export interface EntraClaims {
-  iss: string;
-  aud: string | string[];
-  exp: number;
-  nbf?: number;
-  roles?: string[];
-  [claim: string]: unknown;
-}
-
 export type TokenFailure = { ok: false; code: TokenFailureCode; message: string };
 
-export type TokenValidation = { ok: true; claims: EntraClaims } | TokenFailure;
+/** A verified token's claims (signature, issuer, audience and lifetime checked); what they grant is policy.ts's. */
+export type TokenValidation = { ok: true; claims: Record<string, unknown> } | TokenFailure;
 
 export function tokenFailure(code: TokenFailureCode, message: string): TokenFailure {
   return { ok: false, code, message };

@@ -5,7 +5,8 @@
  * request body (at most 3 bytes per code unit, since JSON.stringify escapes control characters).
  */
 import { InputError } from "../errors";
-import type { Cause, PlanStep } from "../domain/playbook";
+import type { ApprovalReason, Cause, PlanStep } from "../domain/playbook";
+import type { PendingAlert, RunDecision } from "../domain/run";
 import { isRunVerdict, type RunRecord, type StepResult } from "../domain/run-record";
 import {
   MAX_PROPERTY_CHARS,
@@ -30,7 +31,11 @@ export interface RunEntity {
   vmId: string;
   triggerKind: string;
   alertId?: string;
+  alertRule?: string;
   sweepId?: string;
+  /** Who started a manual run: object ID and name (readable in Storage Explorer, usable in filters). */
+  startedById?: string;
+  startedByName?: string;
   startedAt: Date;
   endedAt: Date;
   verdict: string;
@@ -45,6 +50,11 @@ export interface RunEntity {
   stepsJson: string;
   humanActionsJson: string;
   durationsJson: string;
+  /** Who approved, rejected or canceled (absent when nobody did). */
+  decisionsJson?: string;
+  /** What a person was asked to approve (absent when nothing was). */
+  approvalsJson?: string;
+  pendingAlertsJson?: string;
   truncated: boolean;
 }
 
@@ -64,11 +74,16 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
   const steps = fitList<StepResult>(record.steps, MAX_PROPERTY_CHARS, [shrinkStepValues, dropStepValues]);
   const humanActions = fitList(record.humanActions ?? [], MAX_PROPERTY_CHARS, [shrinkText(1000), shrinkText(100)]);
   const durations = fitList(Object.entries(record.durationsMs), MAX_PROPERTY_CHARS);
+  const decisions = fitList<RunDecision>(record.decisions ?? [], MAX_PROPERTY_CHARS, [
+    (d) => ({ ...d, ...(d.comment === undefined ? {} : { comment: cutText(d.comment, 200) }) }),
+  ]);
+  const approvals = fitList<ApprovalReason>(record.approvals ?? [], MAX_PROPERTY_CHARS, [(a) => ({ ...a, detail: cutText(a.detail, 300) })]);
+  const pendingAlerts = fitList<PendingAlert>(record.pendingAlerts ?? [], MAX_PROPERTY_CHARS);
   const errorMessage = record.error ? cutText(record.error.message, MAX_ERROR_CHARS) : undefined;
 
   const truncated =
     record.truncated === true ||
-    [servers, causes, plan, steps, humanActions, durations].some((f) => f.truncated) ||
+    [servers, causes, plan, steps, humanActions, durations, decisions, approvals, pendingAlerts].some((f) => f.truncated) ||
     (record.error !== undefined && errorMessage !== record.error.message);
 
   const stored: RunRecord = {
@@ -88,6 +103,10 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     ...(record.reason === undefined ? {} : { reason: cutText(record.reason, MAX_ERROR_CHARS) }),
     ...(record.guard === undefined ? {} : { guard: record.guard }),
     durationsMs: Object.fromEntries(durations.items),
+    ...(record.startedBy === undefined ? {} : { startedBy: { id: record.startedBy.id, name: record.startedBy.name } }),
+    ...(record.decisions === undefined ? {} : { decisions: decisions.items }),
+    ...(record.approvals === undefined ? {} : { approvals: approvals.items }),
+    ...(record.pendingAlerts === undefined ? {} : { pendingAlerts: pendingAlerts.items }),
     ...(truncated ? { truncated: true } : {}),
   };
 
@@ -100,7 +119,9 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     vmId,
     triggerKind: record.trigger.kind,
     ...(record.trigger.alertId === undefined ? {} : { alertId: record.trigger.alertId }),
+    ...(record.trigger.alertRule === undefined ? {} : { alertRule: record.trigger.alertRule }),
     ...(record.trigger.sweepId === undefined ? {} : { sweepId: record.trigger.sweepId }),
+    ...(record.startedBy === undefined ? {} : { startedById: record.startedBy.id, startedByName: record.startedBy.name }),
     startedAt: new Date(startedMs),
     endedAt: new Date(endedMs),
     verdict: record.verdict,
@@ -114,6 +135,9 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     stepsJson: steps.json,
     humanActionsJson: record.humanActions === undefined ? "null" : humanActions.json,
     durationsJson: JSON.stringify(stored.durationsMs),
+    ...(record.decisions === undefined ? {} : { decisionsJson: decisions.json }),
+    ...(record.approvals === undefined ? {} : { approvalsJson: approvals.json }),
+    ...(record.pendingAlerts === undefined ? {} : { pendingAlertsJson: pendingAlerts.json }),
     truncated,
   };
   return { entity, stored, startedMs };
@@ -137,7 +161,12 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
   const humanActions = json<string[] | null>("humanActionsJson", null);
   const errorCode = text("errorCode");
   const alertId = text("alertId");
+  const alertRule = text("alertRule");
   const sweepId = text("sweepId");
+  const startedById = text("startedById");
+  const decisions = json<RunDecision[] | undefined>("decisionsJson", undefined);
+  const approvals = json<ApprovalReason[] | undefined>("approvalsJson", undefined);
+  const pendingAlerts = json<PendingAlert[] | undefined>("pendingAlertsJson", undefined);
   const snapshotId = text("snapshotId");
   const reason = text("reason");
   const guard = text("guard");
@@ -147,6 +176,7 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
     trigger: {
       kind: text("triggerKind") as RunRecord["trigger"]["kind"],
       ...(alertId === undefined ? {} : { alertId }),
+      ...(alertRule === undefined ? {} : { alertRule }),
       ...(sweepId === undefined ? {} : { sweepId }),
     },
     startedAt: time("startedAt"),
@@ -162,6 +192,10 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
     ...(reason === undefined ? {} : { reason }),
     ...(guard === undefined ? {} : { guard }),
     durationsMs: json<Record<string, number>>("durationsJson", {}),
+    ...(startedById === undefined ? {} : { startedBy: { id: startedById, name: text("startedByName") ?? startedById } }),
+    ...(decisions === undefined ? {} : { decisions }),
+    ...(approvals === undefined ? {} : { approvals }),
+    ...(pendingAlerts === undefined ? {} : { pendingAlerts }),
     ...(entity.truncated === true ? { truncated: true } : {}),
   };
 }
@@ -179,6 +213,9 @@ function checkRecord(record: RunRecord): void {
   for (const [name, value] of [
     ["vmId", record.vmId],
     ["trigger.alertId", record.trigger.alertId],
+    ["trigger.alertRule", record.trigger.alertRule],
+    ["startedBy.id", record.startedBy?.id],
+    ["startedBy.name", record.startedBy?.name],
     ["trigger.sweepId", record.trigger.sweepId],
     ["snapshotId", record.snapshotId],
     ["error.code", record.error?.code],

@@ -3,8 +3,14 @@ import type { TokenCredential } from "@azure/identity";
 import type { Scope } from "../domain/scope";
 import { targetQuery } from "../domain/sweep-queries";
 import { powerStateFromCode, type ListedVm } from "../domain/sweep-targets";
+import { AzureOperationError, TransientAzureError } from "../errors";
 import type { ArmClientSettings } from "./compute-client";
 import { toAzureError } from "./long-operations";
+
+/** How long the listing waits at most for Resource Graph's quota to come back, per wait. */
+const MAX_QUOTA_WAIT_MS = 60_000;
+/** 429s in a row on one page before the listing gives up (the activity's retry policy takes over). */
+const MAX_THROTTLED_TRIES = 4;
 
 /** Rows per Resource Graph page (the service's maximum). */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
@@ -22,11 +28,19 @@ interface Row {
   tags?: unknown;
 }
 
-/** Lists Windows VMs through Azure Resource Graph: one query per scope, 1,000 rows per page, paged by $skipToken. */
+/**
+ * Lists Windows VMs through Azure Resource Graph: one query per scope, 1,000 rows per page, paged by $skipToken.
+ * Resource Graph keeps its own quota per caller (x-ms-user-quota-remaining, reset after
+ * x-ms-user-quota-resets-after): the listing waits for it before the next page when it is spent, and after a 429
+ * RateLimiting (which carries no Retry-After, so the client does not retry it). A result Resource Graph truncated
+ * without a $skipToken to go on would leave VMs out: the listing fails rather than sweep part of the fleet.
+ */
 export class ResourceGraphTargets {
   private readonly client: ResourceGraphClient;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(credential: TokenCredential, settings: ArmClientSettings) {
+  constructor(credential: TokenCredential, settings: ArmClientSettings, options: { sleep?: (ms: number) => Promise<void> } = {}) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.client = new ResourceGraphClient(credential, {
       endpoint: settings.armEndpoint,
       credentials: { scopes: [`${armAudience(settings.armEndpoint)}/.default`] },
@@ -43,26 +57,60 @@ export class ResourceGraphTargets {
       const query = targetQuery(scope);
       let skipToken: string | undefined;
       do {
-        let page;
-        try {
-          page = await this.client.resources({
-            subscriptions: [scope.subscriptionId],
-            query,
-            options: { top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
-          });
-        } catch (error) {
-          throw toAzureError(error);
-        }
-        requests += 1;
+        const { page, quota, tries } = await this.page(scope.subscriptionId, query, skipToken);
+        requests += tries;
         for (const row of (Array.isArray(page.data) ? page.data : []) as Row[]) {
           const vm = toListedVm(row);
           if (vm) vms.push(vm);
         }
         skipToken = page.skipToken || undefined;
+        if (String(page.resultTruncated).toLowerCase() === "true" && !skipToken) {
+          throw new AzureOperationError(
+            "resource-graph-truncated",
+            `Resource Graph truncated the listing of ${scopeText(scope)} after ${vms.length} VMs and gave no $skipToken to go on (totalRecords ${page.totalRecords}): the sweep would leave VMs out`,
+          );
+        }
+        if (skipToken && quota.remaining === 0) await this.sleep(Math.min(MAX_QUOTA_WAIT_MS, quota.resetsAfterMs));
       } while (skipToken);
     }
     return { vms, requests };
   }
+
+  /** One page; a 429 RateLimiting waits for the quota to reset (x-ms-user-quota-resets-after) and tries again. */
+  private async page(subscriptionId: string, query: string, skipToken: string | undefined) {
+    for (let tries = 1; ; tries++) {
+      let headers: { get(name: string): string | undefined } | undefined;
+      try {
+        const page = await this.client.resources(
+          {
+            subscriptions: [subscriptionId],
+            query,
+            options: { top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+          },
+          { onResponse: (response) => (headers = response.headers) },
+        );
+        return { page, quota: quotaOf(headers), tries };
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== 429) throw toAzureError(error);
+        const quota = quotaOf((error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers ?? headers);
+        if (tries >= MAX_THROTTLED_TRIES) throw new TransientAzureError(`RateLimiting: Resource Graph kept throttling the listing (${tries} tries)`);
+        await this.sleep(Math.min(MAX_QUOTA_WAIT_MS, Math.max(quota.resetsAfterMs, 1000)));
+      }
+    }
+  }
+}
+
+/** Resource Graph's quota headers: queries left, and when the window resets ("hh:mm:ss"). */
+export function quotaOf(headers: { get(name: string): string | undefined } | undefined): { remaining: number | undefined; resetsAfterMs: number } {
+  const remaining = Number(headers?.get("x-ms-user-quota-remaining"));
+  const resets = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(headers?.get("x-ms-user-quota-resets-after") ?? "");
+  const resetsAfterMs = resets ? ((Number(resets[1]) * 60 + Number(resets[2])) * 60 + Number(resets[3])) * 1000 + Number(`0.${resets[4] ?? 0}`) * 1000 : 1000;
+  return { remaining: Number.isFinite(remaining) ? remaining : undefined, resetsAfterMs };
+}
+
+function scopeText(scope: Scope): string {
+  return scope.resourceGroup === undefined ? `/subscriptions/${scope.subscriptionId}` : `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`;
 }
 
 function toListedVm(row: Row): ListedVm | undefined {

@@ -8,7 +8,7 @@ import type { VmRef } from "../domain/resource-id";
 import { TransientAzureError } from "../errors";
 import { classifyArmError } from "./arm-errors";
 import type { ComputeClients } from "./compute-client";
-import { pollOperation } from "./long-operations";
+import { finishedAtSubmit, pollOperation } from "./long-operations";
 
 export interface ProbeScript {
   name: string;
@@ -19,6 +19,8 @@ export interface ProbeScript {
 
 export type ProbeStart =
   | { kind: "started"; op: string }
+  /** Azure ran the probe before it answered (200): its output is here, nothing is left to poll. */
+  | { kind: "finished"; progress: Exclude<OperationProgress, { status: "running" }> }
   /** Azure kept answering 429 after the client's own retries. */
   | { kind: "throttled"; retryAfterSeconds: number }
   /** Azure refused for good (VM not running, not found, no permission, ...). */
@@ -44,7 +46,10 @@ export async function startProbe(clients: ComputeClients, endpoint: string, vm: 
     if (failure.transient) throw new TransientAzureError(`${failure.code}: ${failure.message}`);
     return { kind: "refused", code: failure.code, message: failure.message, statusCode: failure.statusCode };
   }
-  return { kind: "started", op: compactOperation(await holder.poller.serialize(), endpoint, vm) };
+  const state = await holder.poller.serialize();
+  const finished = finishedAtSubmit({ kind: "runCommand", subscriptionId: vm.subscriptionId, state, script: script.name });
+  if (finished && finished.status !== "running") return { kind: "finished", progress: finished };
+  return { kind: "started", op: compactOperation(state, endpoint, vm) };
 }
 
 /** Polls a started probe once. A throttled poll is not a failure: the next round polls again. */

@@ -15,9 +15,10 @@ export async function readVmStatus(client: ComputeManagementClient, vm: VmRef): 
   }
   const view = machine.instanceView;
   const powerCode = view?.statuses?.find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length);
+  const failed = view?.statuses?.find((s) => /^ProvisioningState\/failed\b/i.test(s.code ?? ""));
   const agent = view?.vmAgent?.statuses?.[0];
   const osDisk = machine.storageProfile?.osDisk;
-  return {
+  const status: VmStatus = {
     vm,
     location: machine.location,
     computerName: machine.osProfile?.computerName ?? view?.computerName,
@@ -32,4 +33,9 @@ export async function readVmStatus(client: ComputeManagementClient, vm: VmRef): 
     },
     tags: machine.tags ?? {},
   };
+  if (failed) {
+    const code = failed.code?.split("/")[2] || "Failed";
+    status.provisioningError = `${code}: ${(failed.message ?? failed.displayStatus ?? "provisioning failed").slice(0, 300)}`;
+  }
+  return status;
 }

@@ -1,10 +1,18 @@
+import { createHash } from "node:crypto";
 import { InputError } from "../errors";
+import { parseJsonText } from "./json-body";
 import { parseVmId, type VmRef } from "./resource-id";
 
 /** Azure Monitor caps common-schema alerts at 256 KB. */
 export const MAX_ALERT_BYTES = 256 * 1024;
-/** One alert may name many VMs (split by dimension); more than this is refused rather than fanned out blindly. */
+/**
+ * One alert may name many VMs (split by dimension); more than this is refused rather than fanned out blindly. Every
+ * way of naming a VM counts (resource IDs and bare computer names alike), before anything is looked up.
+ */
 export const MAX_VMS_PER_ALERT = 100;
+/** Bounds on the alert's own strings, so that a well-formed alert can always be recorded (Azure's IDs are far shorter). */
+export const MAX_ALERT_ID_CHARS = 512;
+export const MAX_ALERT_RULE_CHARS = 260;
 
 export interface ParsedAlert {
   alertId: string;
@@ -57,13 +65,7 @@ export function parseAlertBody(body: string, options: AlertParseOptions = {}): P
   if (Buffer.byteLength(body, "utf8") > MAX_ALERT_BYTES) {
     throw new InputError("body-too-large", `the alert body is over ${MAX_ALERT_BYTES} bytes`, 413);
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    throw new InputError("body-not-json", "the body is not valid JSON");
-  }
-  return parseAlert(payload, options);
+  return parseAlert(parseJsonText(body), options);
 }
 
 export function parseAlert(payload: unknown, options: AlertParseOptions = {}): ParsedAlert {
@@ -110,23 +112,43 @@ export function parseAlert(payload: unknown, options: AlertParseOptions = {}): P
   for (const id of legacyResultIds(context)) addCandidate(id);
   for (const item of arrayOf(essentials.configurationItems)) addCandidate(item);
 
-  if (vms.size > MAX_VMS_PER_ALERT) {
-    throw new InputError("too-many-targets", `the alert names ${vms.size} VMs; at most ${MAX_VMS_PER_ALERT} are handled per alert`);
-  }
   const vmNames = new Set([...vms.values()].map((v) => v.name));
   const computerNames = [...computers].filter((c) => !vmNames.has(c));
+  const named = vms.size + computerNames.length;
+  if (named > MAX_VMS_PER_ALERT) {
+    throw new InputError(
+      "too-many-targets",
+      `the alert names ${named} VMs (${vms.size} by resource ID, ${computerNames.length} by computer name); at most ${MAX_VMS_PER_ALERT} are handled per alert`,
+    );
+  }
 
   return {
-    alertId: str(essentials.alertId) ?? "",
-    alertRule: str(essentials.alertRule) ?? "",
-    signalType: str(essentials.signalType) ?? "",
-    monitoringService: str(essentials.monitoringService) ?? "",
+    alertId: bounded(str(essentials.alertId) ?? "", MAX_ALERT_ID_CHARS),
+    alertRule: bounded(str(essentials.alertRule) ?? "", MAX_ALERT_RULE_CHARS),
+    signalType: bounded(str(essentials.signalType) ?? "", 100),
+    monitoringService: bounded(str(essentials.monitoringService) ?? "", 100),
     monitorCondition: condition,
-    firedAt: str(essentials.firedDateTime),
+    firedAt: optionalBounded(str(essentials.firedDateTime), 64),
     vms: [...vms.values()],
     computerNames,
     ignore: ignoreReason(condition, essentials, context, options),
   };
+}
+
+/**
+ * A string from the alert cut to `max` characters; a cut one ends with "…#" and 16 hex of its SHA-256, so two long
+ * values that share a beginning stay different.
+ */
+export function bounded(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const hash = createHash("sha256").update(value, "utf8").digest("hex").slice(0, 16);
+  const keep = max - hash.length - 2;
+  const last = value.charCodeAt(keep - 1);
+  return `${value.slice(0, last >= 0xd800 && last <= 0xdbff ? keep - 1 : keep)}…#${hash}`;
+}
+
+function optionalBounded(value: string | undefined, max: number): string | undefined {
+  return value === undefined ? undefined : bounded(value, max);
 }
 
 function tryVm(text: string): VmRef | undefined {
@@ -205,4 +227,9 @@ function parseClaims(value: unknown): Json {
   } catch {
     return {};
   }
+}
+
+/** A short, fixed-length key of an alert ID (16 hex of its SHA-256): how a run's status lists the alerts it holds. */
+export function alertKey(alertId: string): string {
+  return createHash("sha256").update(alertId, "utf8").digest("hex").slice(0, 16);
 }

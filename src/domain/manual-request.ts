@@ -19,17 +19,24 @@ export function parseManualRunRequest(body: string): ManualRunRequest {
   return { vm: parseVmId(record.vmId), dryRun: record.dryRun === true };
 }
 
-/** Optional body of approve/reject: { "by": "alice@contoso.com", "comment": "..." }. */
-export function parseDecisionBody(body: string): { by: string; comment?: string } {
-  if (body.trim() === "") return { by: "unknown" };
-  const { by, comment } = parseJsonObject(body, ["by", "comment"], '{"by": "alice@contoso.com"}');
-  if (by !== undefined && (typeof by !== "string" || by.length > 200 || /[\u0000-\u001f]/.test(by))) {
-    throw new InputError("by-invalid", "by must be a string of at most 200 printable characters");
+/** A comment's most characters; bodies of approve/reject/cancel are small. */
+export const MAX_COMMENT_CHARS = 1000;
+
+/** Controls (other than line feed and tab), bidi and zero-width characters: a comment must read as it is. */
+const COMMENT_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+/**
+ * Optional body of approve/reject/cancel: { "comment": "..." }. Who decides comes from the caller's token: a "by"
+ * field is refused (unknown-field), never believed.
+ */
+export function parseDecisionBody(body: string): { comment?: string } {
+  if (body.trim() === "") return {};
+  const { comment } = parseJsonObject(body, ["comment"], '{"comment": "checked with the license team"}');
+  if (comment === undefined) return {};
+  if (typeof comment !== "string" || comment.length > MAX_COMMENT_CHARS || COMMENT_UNSAFE.test(comment)) {
+    throw new InputError("comment-invalid", `comment must be a string of at most ${MAX_COMMENT_CHARS} characters, without control or bidi characters`);
   }
-  if (comment !== undefined && (typeof comment !== "string" || comment.length > 1000)) {
-    throw new InputError("comment-invalid", "comment must be a string of at most 1000 characters");
-  }
-  return comment === undefined ? { by: (by as string | undefined) ?? "unknown" } : { by: (by as string | undefined) ?? "unknown", comment: comment as string };
+  return comment.trim() === "" ? {} : { comment };
 }
 
 export interface RunListQuery {

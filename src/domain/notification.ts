@@ -1,8 +1,10 @@
 /** What a person is told when a run needs one. Sent by src/notify; built by the orchestration's activities. */
-import type { CauseCode } from "./playbook";
+import type { ApprovalReason, CauseCode } from "./playbook";
+import type { Actor, RunDecision } from "./run";
 import type { RunVerdict } from "./run-record";
 
-export type NotificationReason = "approval-needed" | "needs-human" | "failed";
+/** decided: a run ended after a person approved, rejected or canceled it (the team sees who, and the outcome). */
+export type NotificationReason = "approval-needed" | "needs-human" | "failed" | "decided";
 
 export interface RunNotification {
   reason: NotificationReason;
@@ -19,6 +21,12 @@ export interface RunNotification {
   statusUrl?: string;
   snapshotId?: string;
   startedAt?: string;
+  /** Who started the run (a manual run), from their token. */
+  startedBy?: Actor;
+  /** Who approved, rejected or canceled it, when, with what comment. */
+  decisions?: RunDecision[];
+  /** What the approval is (or was) for: each role removal, a restart with the number of users signed in. */
+  approvals?: ApprovalReason[];
 }
 
 export interface NotifyResult {

@@ -2,7 +2,8 @@
  * The audit record of one remediation run, and the ledger that keeps them. Activities and domain code use these
  * types; only src/azure/ledger*.ts knows how they are stored.
  */
-import type { Cause, PlanStep } from "./playbook";
+import type { ApprovalReason, Cause, PlanStep } from "./playbook";
+import type { Actor, PendingAlert, RunDecision } from "./run";
 
 export const RUN_VERDICTS = [
   "healthy",
@@ -28,6 +29,8 @@ export interface RunTrigger {
   kind: "alert" | "manual" | "sweep";
   /** The alert's essentials.alertId when kind is alert. */
   alertId?: string;
+  /** The alert rule's name when kind is alert. */
+  alertRule?: string;
   /** The compliance sweep's ID when kind is sweep. */
   sweepId?: string;
 }
@@ -75,6 +78,14 @@ export interface RunRecord {
   guard?: string;
   /** Milliseconds per phase (total, snapshot, probe, apply, restart, verify, ...). */
   durationsMs: Record<string, number>;
+  /** The identity that started a manual run (from its token). */
+  startedBy?: Actor;
+  /** Who approved, rejected or canceled the run, when, with what comment. */
+  decisions?: RunDecision[];
+  /** What a person was asked to approve (a role removal, a restart with users signed in). */
+  approvals?: ApprovalReason[];
+  /** Alerts that arrived while the run held the VM. */
+  pendingAlerts?: PendingAlert[];
   /** Set by the ledger when any part was shortened to fit storage limits. */
   truncated?: boolean;
 }

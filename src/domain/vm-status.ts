@@ -13,6 +13,8 @@ export interface VmStatus {
   agentReady: boolean;
   /** Time of the agent's status, used to tell a fresh "Ready" after a restart from a stale one. */
   agentStatusTime: string | undefined;
+  /** "<code>: <message>" when the instance view says ProvisioningState/failed/<code> (the last VM operation failed). */
+  provisioningError?: string;
   osDisk: {
     name: string | undefined;
     /** Managed disk resource ID, when the OS disk is a managed disk. */

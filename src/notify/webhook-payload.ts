@@ -4,6 +4,7 @@
  * run's raw fields follow, so a Logic App or Power Automate flow can route on `reason` or `verdict` without
  * parsing the card.
  */
+import { withoutStackTrace } from "../domain/activity-failure";
 import type { RunNotification } from "../domain/notification";
 
 export interface Fact {
@@ -30,6 +31,9 @@ export interface WebhookPayload {
   humanActions?: string[];
   snapshotId?: string;
   startedAt?: string;
+  startedBy?: RunNotification["startedBy"];
+  decisions?: RunNotification["decisions"];
+  approvals?: RunNotification["approvals"];
 }
 
 const MAX_SUMMARY_CHARS = 2000;
@@ -38,6 +42,7 @@ const MAX_ACTION_CHARS = 500;
 
 const THEME: Record<RunNotification["reason"], string> = {
   "approval-needed": "FFB900",
+  decided: "0078D4",
   "needs-human": "FF8C00",
   failed: "D13438",
 };
@@ -46,11 +51,12 @@ export function buildWebhookPayload(n: RunNotification): WebhookPayload {
   const vmName = n.vmId.split("/").filter(Boolean).pop() ?? n.vmId;
   const title = {
     "approval-needed": `RDP Medic: approval needed on ${vmName}`,
+    decided: `RDP Medic: ${vmName} ${n.verdict} after a person's decision`,
     "needs-human": `RDP Medic: ${vmName} needs a person`,
     failed: `RDP Medic: remediation failed on ${vmName}`,
   }[n.reason];
   const actions = (n.humanActions ?? []).slice(0, MAX_ACTIONS).map((a) => cut(a, MAX_ACTION_CHARS));
-  const summary = cut(n.summary, MAX_SUMMARY_CHARS);
+  const summary = cut(withoutStackTrace(n.summary), MAX_SUMMARY_CHARS);
   const text = actions.length === 0 ? summary : `${summary}\n\n${actions.map((a) => `- ${a}`).join("\n")}`;
 
   const facts: Fact[] = [
@@ -61,6 +67,12 @@ export function buildWebhookPayload(n: RunNotification): WebhookPayload {
   if (n.causes && n.causes.length > 0) facts.push({ name: "Causes", value: n.causes.join(", ") });
   if (n.snapshotId) facts.push({ name: "Snapshot", value: n.snapshotId });
   if (n.startedAt) facts.push({ name: "Started", value: n.startedAt });
+  if (n.startedBy) facts.push({ name: "Started by", value: cut(n.startedBy.name, 256) });
+  for (const a of (n.approvals ?? []).slice(0, 5)) facts.push({ name: "Approval for", value: cut(a.detail, MAX_ACTION_CHARS) });
+  for (const d of (n.decisions ?? []).slice(0, 5)) {
+    const verb = { approved: "Approved by", rejected: "Rejected by", canceled: "Canceled by" }[d.decision];
+    facts.push({ name: verb, value: cut(`${d.by.name} at ${d.at}${d.comment ? `: ${d.comment}` : ""}`, MAX_ACTION_CHARS + 300) });
+  }
 
   return {
     "@type": "MessageCard",
@@ -83,6 +95,9 @@ export function buildWebhookPayload(n: RunNotification): WebhookPayload {
     ...(n.humanActions ? { humanActions: actions } : {}),
     ...(n.snapshotId ? { snapshotId: n.snapshotId } : {}),
     ...(n.startedAt ? { startedAt: n.startedAt } : {}),
+    ...(n.startedBy ? { startedBy: n.startedBy } : {}),
+    ...(n.decisions && n.decisions.length > 0 ? { decisions: n.decisions.slice(0, 5) } : {}),
+    ...(n.approvals && n.approvals.length > 0 ? { approvals: n.approvals.slice(0, 5).map((a) => ({ kind: a.kind, detail: cut(a.detail, MAX_ACTION_CHARS) })) } : {}),
   };
 }
 

@@ -11,23 +11,30 @@ import {
   type StartSnapshotResult,
 } from "../activities/contracts";
 import type { AppRdpCheck } from "../activities/probe-rdp";
-import { activityFailureMessage } from "../domain/activity-failure";
+import { mayDecide } from "../auth/policy";
+import { activityFailureMessage, withoutStackTrace } from "../domain/activity-failure";
 import type { GuardDecision } from "../domain/guards";
 import { inMaintenanceWindow, nextMaintenanceWindow } from "../domain/maintenance-window";
 import type { NotificationReason, RunNotification } from "../domain/notification";
 import type { ProbeResult, VerifyOutput } from "../domain/playbook";
 import {
+  actorOfEvent,
   licensingValues,
+  pendingAlertsStartNextRun,
+  startersOf,
   stepRecord,
   type ApprovalDecision,
+  type CancelRequest,
   type RemediationInput,
   type RunReport,
   type RunStatus,
   type Verdict,
 } from "../domain/run";
+import { PendingAlertInbox } from "./pending-alerts";
 import { acquireSlot, releaseSlot } from "./remediation-slot";
 import { restartAndWait } from "./restart-and-wait";
 import { restoreOsDisk, type OsDiskRestoreOutcome } from "./restore-os-disk";
+import { recordOrMark, writeUnrecordedRuns } from "./unrecorded-runs";
 import { AZURE_RETRY, waitForOperation } from "./wait-for-operation";
 
 export const REMEDIATE_VM = "RemediateVm";
@@ -42,6 +49,10 @@ interface RunFlags {
   notify: NotificationReason | "silent" | undefined;
   /** The step the run is in (its custom status): named when an activity fails for good after its retries. */
   step: string;
+  /** The approval wait ended with nobody deciding: alerts that came meanwhile start the next run. */
+  approvalTimedOut: boolean;
+  /** Alerts raised on this run while it held the VM. */
+  inbox: PendingAlertInbox;
 }
 
 /** Ends the run's main path: a verdict and its reason. */
@@ -78,7 +89,7 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
     steps: [],
     verify: undefined,
   };
-  const run: RunFlags = { slotHeld: false, notify: undefined, step: "start" };
+  const run: RunFlags = { slotHeld: false, notify: undefined, step: "start", approvalTimedOut: false, inbox: new PendingAlertInbox(context) };
   const status = (step: string, extra: Partial<RunStatus> = {}) => {
     run.step = step;
     context.df.setCustomStatus({ step, vmId: input.vmId, dryRun: input.dryRun, ...extra } satisfies RunStatus);
@@ -98,19 +109,40 @@ export function* remediateVm(context: OrchestrationContext): Step<RunReport> {
   }
   if (run.slotHeld) releaseSlot(context);
   report.endedAt = now();
+  // Nothing that leaves the app carries a stack trace: not the report, its record or a notification.
+  report.reason = withoutStackTrace(report.reason);
+  for (const step of report.steps) if (step.error !== undefined) step.error = withoutStackTrace(step.error);
   if (report.verdict === "needs-human") run.notify ??= "needs-human";
   if (report.verdict === "failed" || report.verdict === "failed-rolled-back") run.notify ??= "failed";
+  if (report.decisions && report.decisions.length > 0) run.notify ??= "decided";
+
+  // Alerts for this VM that arrived while the run held it: kept in the report, and acted on by the next run when
+  // this one neither changed the VM nor had a person's decision.
+  const pending = yield* run.inbox.drain();
+  const followUp = pending.length > 0 && pendingAlertsStartNextRun(report.verdict, run.approvalTimedOut);
+  if (pending.length > 0) {
+    report.pendingAlerts = pending;
+    report.reason += followUp
+      ? `; ${pending.length} alert(s) that arrived meanwhile start the next run for this VM`
+      : `; ${pending.length} alert(s) that arrived meanwhile are answered by this run`;
+    if (followUp) report.followedBy = "alert";
+  }
 
   status("report", { detail: report.verdict });
-  try {
-    yield context.df.callActivityWithRetry(GUARD_ACTIVITIES.recordRun, AZURE_RETRY, { report, guard: report.guard });
-  } catch (error) {
-    report.reason += ` (not recorded in the ledger: ${(error as Error).message})`;
+  const recorded = yield* recordOrMark(context, report);
+  if (!recorded.recorded) {
+    report.reason += ` (not recorded in the ledger: ${recorded.error}${recorded.marked ? "; the next run for this VM changes nothing until this record is written" : ""})`;
+    if (recorded.marked) run.notify = run.notify === "silent" || run.notify === undefined ? "needs-human" : run.notify;
+    report.reason = withoutStackTrace(report.reason);
   }
   if (run.notify !== undefined && run.notify !== "silent") {
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification(report, run.notify));
   }
   status("done", { detail: report.verdict });
+  if (followUp) {
+    const [first] = pending;
+    context.df.continueAsNew({ ...input, dryRun: false, trigger: { kind: "alert", alertId: first!.alertId, alertRule: first!.alertRule } } satisfies RemediationInput);
+  }
   return report;
 }
 
@@ -124,6 +156,14 @@ function* remediate(
   const settings = input.settings;
   const now = () => context.df.currentUtcDateTime.toISOString();
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+  /** Ends the run canceled, naming who canceled it. */
+  const canceled = (reason: string): RunEnd => {
+    const request = cancel.result as Partial<CancelRequest> | undefined;
+    const by = actorOfEvent(request?.by);
+    const comment = typeof request?.comment === "string" ? request.comment : undefined;
+    (report.decisions ??= []).push({ decision: "canceled", by, at: request?.at ?? now(), ...(comment ? { comment } : {}) });
+    return new RunEnd("canceled", `${reason}; canceled by ${by.name}${comment ? `: ${comment}` : ""}`);
+  };
   const wait = (op: Parameters<typeof waitForOperation>[1]) =>
     waitForOperation(context, op, settings.pollIntervalSeconds, settings.operationTimeoutMinutes);
   function* runScript(action: ScriptAction): Step<FinishedOperation> {
@@ -246,14 +286,33 @@ function* remediate(
     );
   }
 
-  // 5. Guards over the ledger: recurrence, license-server breaker, cooldown.
+  // 5. Guards over the ledger: recurrence, license-server breaker, cooldown. They fail closed: an earlier run's
+  // change that was never recorded is written first, and a ledger that cannot be written or read holds the run.
   status("guards");
-  const guard: GuardDecision = yield context.df.callActivityWithRetry(GUARD_ACTIVITIES.checkGuards, AZURE_RETRY, {
-    vmId: input.vmId,
-    plan,
-    probe,
-    now: now(),
-  });
+  const unrecorded = yield* writeUnrecordedRuns(context, input.vmId);
+  if (unrecorded) {
+    report.guard = "unrecorded-run";
+    return new RunEnd(
+      "needs-human",
+      `run ${unrecorded.report.runId} (started ${unrecorded.report.startedAt}) changed this VM and its record could not be written ` +
+        `to the ledger (${unrecorded.retryError}); nothing is changed until it is: the cooldown and breakers cannot see it`,
+    );
+  }
+  let guard: GuardDecision;
+  try {
+    guard = yield context.df.callActivityWithRetry(GUARD_ACTIVITIES.checkGuards, AZURE_RETRY, {
+      vmId: input.vmId,
+      plan,
+      probe,
+      now: now(),
+    });
+  } catch (error) {
+    report.guard = "ledger-unavailable";
+    return new RunEnd(
+      "needs-human",
+      `the ledger could not be read (${activityFailureMessage(error)}): the cooldown, recurrence and license-server guards cannot decide, so nothing was changed`,
+    );
+  }
   if (guard.action === "hold") {
     report.guard = guard.guard;
     return new RunEnd("diagnosed-only", guard.reason);
@@ -267,21 +326,46 @@ function* remediate(
 
   // Track a cancel request from here on (yielding it once, raced with an immediate timer, makes replays see it).
   yield context.df.Task.any([cancel, context.df.createTimer(context.df.currentUtcDateTime)]);
-  if (cancel.isCompleted) return new RunEnd("canceled", "canceled before any change");
+  if (cancel.isCompleted) return canceled("canceled before any change");
 
   // 6. Approval for risky steps (role removals) and for a restart with users signed in (RESTART_WITH_USERS=approve).
   if (plan.needsApproval) {
     status("awaiting-approval", { planned: plan.steps, before: report.before });
-    const asked = (plan.approvals ?? []).map((a) => a.detail).join(" ") || "Removing the RD Session Host role needs approval.";
+    // What is asked (a role removal, a restart with N users signed in) goes into the report and every notification.
+    report.approvals = plan.approvals ?? [{ kind: "remove-rdsh-role", detail: "Removing the RD Session Host role needs approval." }];
+    const asked = report.approvals.map((a) => a.detail).join(" ");
     yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: asked }, "approval-needed"));
-    const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
-    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000));
-    const first: df.Task = yield context.df.Task.any([approval, timeout, cancel]);
-    if (first === cancel) return new RunEnd("canceled", "canceled while awaiting approval; nothing was changed");
-    if (first !== approval) return new RunEnd("needs-human", `no approval within ${settings.approvalTimeoutHours} h; nothing was changed`);
-    timeout.cancel();
-    const decision = approval.result as ApprovalDecision;
-    if (!decision.approved) return new RunEnd("rejected", `rejected by ${decision.by}; nothing was changed`);
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000);
+    // Who decides: the identity from the decider's token, never the one that started the run (four eyes). A decision
+    // that breaks the rule (raised around the HTTP check) is ignored, and the wait goes on. Alerts for the VM that
+    // arrive meanwhile are kept for the end of the run. Each round waits on a fresh timer for the same deadline: a
+    // timer task yielded a second time would be scheduled a second time.
+    let approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
+    for (;;) {
+      const timeout = context.df.createTimer(deadline);
+      const first: df.Task = yield context.df.Task.any([approval, timeout, cancel, run.inbox.next()]);
+      if (first === timeout) {
+        run.approvalTimedOut = true;
+        return new RunEnd("needs-human", `no approval within ${settings.approvalTimeoutHours} h; nothing was changed`);
+      }
+      timeout.cancel();
+      if (first === cancel) return canceled("canceled while awaiting approval; nothing was changed");
+      if (first !== approval) {
+        run.inbox.take();
+        status("awaiting-approval", { planned: plan.steps, before: report.before, pendingAlerts: run.inbox.keys() });
+        continue;
+      }
+      const decision = approval.result as Partial<ApprovalDecision>;
+      const by = actorOfEvent(decision.by);
+      if (!mayDecide(by, startersOf(input.trigger), settings.allowSelfApproval === true).ok) {
+        approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
+        continue;
+      }
+      const comment = typeof decision.comment === "string" ? decision.comment : undefined;
+      (report.decisions ??= []).push({ decision: decision.approved ? "approved" : "rejected", by, at: decision.at ?? now(), ...(comment ? { comment } : {}) });
+      if (!decision.approved) return new RunEnd("rejected", `rejected by ${by.name}${comment ? `: ${comment}` : ""}; nothing was changed`);
+      break;
+    }
   }
 
   // 6b. A restart with users signed in under RESTART_WITH_USERS=wait: nothing changes before the maintenance window.
@@ -290,7 +374,7 @@ function* remediate(
     if (opens.getTime() > context.df.currentUtcDateTime.getTime()) {
       status("waiting-for-maintenance-window", { detail: `${plan.restart.window.text} UTC, next at ${opens.toISOString()}` });
       const first: df.Task = yield context.df.Task.any([context.df.createTimer(opens), cancel]);
-      if (first === cancel) return new RunEnd("canceled", "canceled while waiting for the maintenance window; nothing was changed");
+      if (first === cancel) return canceled("canceled while waiting for the maintenance window; nothing was changed");
     }
   }
 
@@ -304,7 +388,7 @@ function* remediate(
   // 8. Apply the steps in order; a restart step restarts and waits for the agent.
   for (const [index, step] of plan.steps.entries()) {
     if (cancel.isCompleted) {
-      const end = new RunEnd("canceled", `canceled before step ${index + 1} (${step.kind})`);
+      const end = canceled(`canceled before step ${index + 1} (${step.kind})`);
       if (index > 0) noteRestoreHint(report);
       return end;
     }
@@ -346,9 +430,18 @@ function* remediate(
   const rdp: AppRdpCheck = yield context.df.callActivity(GUARD_ACTIVITIES.probeRdp, { tags: pre.vm.tags, computerName: pre.vm.computerName });
   if (rdp.checked) {
     report.appRdpCheck = { target: rdp.target, ok: rdp.ok, detail: rdp.detail };
-    if (!rdp.ok) return yield* recover(`the app could not negotiate RDP with ${rdp.target}: ${rdp.detail}`, probe);
+    // The guest confirmed the fix: the app's own check failing alone (a firewall, a route, DNS) never undoes it.
+    if (!rdp.ok) {
+      noteRestoreHint(report);
+      return new RunEnd(
+        "needs-human",
+        `${plan.steps.length} step(s) applied and verified in the guest, but the app could not negotiate RDP with ${rdp.target}: ` +
+          `${rdp.detail}; the fix was kept: check the network path to the VM and RDP from a client (the restore hint says how to undo the fix)`,
+      );
+    }
   }
-  return new RunEnd("remediated", `${plan.steps.length} step(s) applied and verified${rdp.checked ? ", RDP answers" : ""}`);
+  const unchecked = !rdp.checked && rdp.refused ? `; the app's RDP check was not made: ${rdp.reason}` : "";
+  return new RunEnd("remediated", `${plan.steps.length} step(s) applied and verified${rdp.checked ? ", RDP answers" : ""}${unchecked}`);
 }
 
 /** A failure after something changed: say how to get back to where the run started. */
@@ -370,6 +463,7 @@ function notification(report: RunReport, reason: NotificationReason): RunNotific
     "approval-needed": report.reason,
     "needs-human": `${report.vmId.split("/").pop()} needs a person: ${report.reason}`,
     failed: `The run on ${report.vmId.split("/").pop()} failed: ${report.reason}`,
+    decided: `The run on ${report.vmId.split("/").pop()} ended ${report.verdict}: ${report.reason}`,
   };
   return {
     reason,
@@ -381,5 +475,8 @@ function notification(report: RunReport, reason: NotificationReason): RunNotific
     humanActions: report.humanActions,
     ...(report.snapshotId ? { snapshotId: report.snapshotId } : {}),
     startedAt: report.startedAt,
+    ...(report.trigger.kind === "manual" && report.trigger.by ? { startedBy: report.trigger.by } : {}),
+    ...(report.decisions && report.decisions.length > 0 ? { decisions: report.decisions } : {}),
+    ...(report.approvals && report.approvals.length > 0 ? { approvals: report.approvals } : {}),
   };
 }

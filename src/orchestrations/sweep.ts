@@ -6,6 +6,7 @@ import { afterWave, nextWaveSize, startRate, type RateState, type WaveOutcome } 
 import { SWEEP_LIMITS, type SweepInput, type VmCheck } from "../domain/sweep-record";
 import { emptySummary, mergeSummaries, summarise, type SweepSummary } from "../domain/sweep-summary";
 import { packTargets, unpackTargets, type SweepTarget } from "../domain/sweep-targets";
+import { childVersion } from "./orchestration-version";
 import { SWEEP_BATCH, type BatchInput, type BatchResult } from "./sweep-batch";
 import { AZURE_RETRY } from "./wait-for-operation";
 
@@ -126,7 +127,8 @@ export function* sweep(context: OrchestrationContext): Step {
         errorBudget: settings.maxErrors - rate.errors,
         remediationBudget,
       };
-      return context.df.callSubOrchestrator(SWEEP_BATCH, batchInput, `${sweepId}:batch:${state.nextBatch++}`);
+      // The batches run at the sweep's own version: a sweep in flight across a deployment stays on one version's logic.
+      return context.df.callSubOrchestrator(SWEEP_BATCH, batchInput, `${sweepId}:batch:${state.nextBatch++}`, childVersion(context));
     });
     const results: BatchResult[] = yield context.df.Task.all(tasks);
 

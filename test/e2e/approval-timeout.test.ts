@@ -37,7 +37,7 @@ describe("approval timeout and cancel", () => {
   it("cancel while awaiting approval ends the run canceled with no change", async () => {
     const runId = runIdOf(await app.post("alerts", alertFor("rdsh-cancel")));
     await settle(app, 1);
-    expect((await app.post(`remediations/${runId}/cancel`, { by: "ops" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/cancel`, { comment: "ops stopped it" })).status).toBe(202);
     await settle(app, 1);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict).toBe("canceled");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/domain/run";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
-import { alertFor, requestsFor, runIdOf, SUB, vmId } from "./harness";
+import { alertFor, requestsFor, runIdOf, SUB, vmId, e2eSimulator } from "./harness";
 
 let app: OfflineApp;
 beforeAll(async () => {
@@ -18,13 +18,16 @@ beforeAll(async () => {
           agentReady: true,
           osDisk: { name: "rdsh-stop-os", managed: true },
           guestPreset: "demo-broken",
+          // The cancel must land while the first fix step runs: its Run Command is polled (not done in its first answer).
+          variants: { "vm.runCommand": "202-both" },
         },
       ],
     },
     new Date(),
   );
   // Some latency per Azure answer leaves room to ask for a cancel while a step runs.
-  app = await startOfflineApp({ scenario, guest: "model", simulator: { latencyMs: 40 }, settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}` } });
+  const settings = { ALLOWED_SCOPES: `/subscriptions/${SUB}` };
+  app = await startOfflineApp({ scenario, guest: "model", simulator: { ...e2eSimulator(settings, "cancel-between-steps"), latencyMs: 40 }, settings });
 });
 afterAll(async () => app?.stop());
 
@@ -36,7 +39,7 @@ describe("cancel between steps", () => {
     const firstStep = () => requestsFor(app.sim.requestLog.entries(), id).some((e) => e.script === "set-licensing-mode");
     for (let i = 0; i < 400 && !firstStep(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(firstStep()).toBe(true);
-    expect((await app.post(`remediations/${runId}/cancel`, { by: "ops" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/cancel`, { comment: "ops stopped it" })).status).toBe(202);
     await running;
     await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + 3_600_000) });
 

@@ -3,6 +3,7 @@ import { getRegValue, KEYS } from "../../local/guest/guest-registry";
 import { loadPreset, type PresetName } from "../../local/guest/presets";
 import type { OfflineApp } from "../../local/offline/offline-app";
 import type { RunReport } from "../../src/domain/run";
+import type { RunRecord } from "../../src/domain/run-record";
 import { alertFor, requestsFor, runIdOf, settle, startScenario, vmId } from "./harness";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 
@@ -77,21 +78,39 @@ describe("a restart is a decision: users signed in", () => {
     expect(app.host.getStatus(runId)?.runtimeStatus).toBe("Running");
     expect(changes("users-signed-in-broken")).toEqual([]);
     const asked = hook.received.slice(before).find((n) => n.reason === "approval-needed" && n.vmId === vmId("users-signed-in-broken"));
-    expect(asked?.text).toBe("Restarting VM-RDSH01 with 4 users (3 active, 1 disconnected) signed in needs approval");
+    const question = "Restarting VM-RDSH01 with 4 users (3 active, 1 disconnected) signed in needs approval";
+    expect(asked?.text).toBe(question);
+    expect(asked?.approvals).toEqual([{ kind: "restart-with-users", detail: question }]);
+    expect(asked?.facts).toContainEqual({ name: "Approval for", value: question });
 
-    expect((await app.post(`remediations/${runId}/approve`, { by: "alice@contoso.com" })).status).toBe(202);
+    const approver = app.callers.approver;
+    const approved = await app.post(`remediations/${runId}/approve`, { comment: "users were warned" });
+    expect(approved.status, approved.body).toBe(202);
     await settle(app);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict, report.reason).toBe("remediated");
     expect(report.restart).toMatchObject({ mode: "approve", users: { active: 3, disconnected: 1 } });
+    expect(report.approvals).toEqual([{ kind: "restart-with-users", detail: question }]);
+    expect(report.decisions).toEqual([{ decision: "approved", by: { id: approver.oid, name: approver.upn! }, at: expect.any(String), comment: "users were warned" }]);
     expect(changes("users-signed-in-broken").some((e) => e.operation === "vm.restart")).toBe(true);
+
+    // The team is told who approved what: the restart with the user count, and the approver from the token.
+    const decided = hook.received.slice(before).find((n) => n.reason === "decided" && n.runId === runId);
+    expect(decided?.approvals).toEqual([{ kind: "restart-with-users", detail: question }]);
+    expect(decided?.decisions).toEqual(report.decisions);
+    expect(decided?.facts).toContainEqual({ name: "Approval for", value: question });
+    expect((decided?.facts as Array<{ name: string; value: string }>).find((f) => f.name === "Approved by")?.value).toMatch(new RegExp(`^${approver.upn!.replace(/[.]/g, "\\.")} at .+: users were warned$`));
+    // ... and the ledger keeps both.
+    const record = ((await app.get(`remediations?vm=${encodeURIComponent(vmId("users-signed-in-broken"))}`)).json as { runs: RunRecord[] }).runs[0]!;
+    expect(record.approvals).toEqual([{ kind: "restart-with-users", detail: question }]);
+    expect(record.decisions?.[0]?.by).toEqual({ id: approver.oid, name: approver.upn! });
   });
 
   it("users that cannot be counted count as users: approval, and rejection changes nothing", async () => {
     const runId = runIdOf(await app.post("alerts", alertFor("sessions-unreadable")));
     await settle(app);
     expect(app.host.getStatus(runId)?.runtimeStatus).toBe("Running");
-    expect((await app.post(`remediations/${runId}/reject`, { by: "bob" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/reject`, {})).status).toBe(202);
     await settle(app);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict).toBe("rejected");

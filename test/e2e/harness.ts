@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
 import { logAlertFor } from "../../local/offline/alert-payload";
 import { join } from "node:path";
-import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
+import { OFFLINE_CLIENT_ID, startOfflineApp, type OfflineApp, type OfflineAppOptions } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
 import { loadScenario } from "../../local/offline/scenario-file";
-import type { RequestLogEntry } from "../../local/simulator";
+import type { RequestLogEntry, ScenarioOsDisk, VariantChoices } from "../../local/simulator";
+import { deployedFacts } from "../../local/simulator/deployment";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 
 export const SUB = "6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10";
@@ -20,11 +22,48 @@ export function e2eGuest(): "pwsh" | "model" {
   return "model";
 }
 
+/**
+ * What every end-to-end run's Azure is like: the response variants the specs allow, picked at random per VM from a
+ * seed (RDPMEDIC_VARIANT_SEED, else one derived from `seedFrom`, so a run is repeatable), and the remediator role
+ * of the shipped infrastructure (read by the Bicep CLI from the compiled template, with or without the OS-disk
+ * restore as the settings say), assigned at ALLOWED_SCOPES: every request the role does not grant is refused
+ * with 403, so each test also proves the role sufficient.
+ */
+export function e2eSimulator(settings: Record<string, string>, seedFrom: string): NonNullable<OfflineAppOptions["simulator"]> {
+  const role = deployedRole(settings.RESTORE_OS_DISK_ON_FAILURE === "true");
+  const scopes = (settings.ALLOWED_SCOPES ?? `/subscriptions/${SUB}`).split(",").map((s) => s.trim()).filter(Boolean);
+  return {
+    variants: { seed: variantSeed(seedFrom) },
+    ...(role
+      ? { rbac: { principalClientId: OFFLINE_CLIENT_ID, assignments: scopes.map((scope) => ({ scope, actions: role.remediatorActions, notActions: role.remediatorNotActions })) } }
+      : {}),
+  };
+}
+
+/** RDPMEDIC_VARIANT_SEED when set (to try other variants), else a seed derived from the test's own names. */
+export function variantSeed(seedFrom: string): number {
+  const fromEnv = process.env.RDPMEDIC_VARIANT_SEED;
+  if (fromEnv !== undefined && fromEnv !== "") return Number.parseInt(fromEnv, 10);
+  return createHash("sha256").update(seedFrom).digest().readUInt32BE(0);
+}
+
+/** The deployed remediator role; undefined (no RBAC, with a warning) when the Bicep CLI is missing outside CI. */
+export function deployedRole(restore: boolean): ReturnType<typeof deployedFacts> | undefined {
+  if (!findTool("bicep")) {
+    if (toolsRequired()) throw new Error(missingToolMessage("bicep"));
+    console.warn(`${missingToolMessage("bicep")} End-to-end tests run without the deployed role (no 403s).`);
+    return undefined;
+  }
+  return deployedFacts({ enableOsDiskRestore: restore });
+}
+
 export async function startFleet(settings: Record<string, string> = {}): Promise<OfflineApp> {
+  const all = { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings };
   return startOfflineApp({
     scenario: loadScenario(join(__dirname, "fleet.json")),
     guest: e2eGuest(),
-    settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings },
+    settings: all,
+    simulator: e2eSimulator(all, "fleet"),
   });
 }
 
@@ -42,6 +81,11 @@ export interface VmSpec {
   preset: string;
   powerState?: "running" | "deallocated";
   tags?: Record<string, string>;
+  /** OS disk facts beyond the name (security type, generation). */
+  osDisk?: Partial<ScenarioOsDisk>;
+  zone?: string;
+  /** Response variants for this VM, over the seeded ones. */
+  variants?: Partial<VariantChoices>;
 }
 
 /** An offline app over a scenario built from presets (one per test file: the app reads its settings once). */
@@ -60,14 +104,17 @@ export async function startScenario(
         location: "westeurope",
         powerState: vm.powerState ?? "running",
         agentReady: (vm.powerState ?? "running") === "running",
-        osDisk: { name: `${vm.name}-os`, managed: true },
+        osDisk: { name: `${vm.name}-os`, managed: true, ...(vm.osDisk ?? {}) },
         ...(vm.tags ? { tags: vm.tags } : {}),
+        ...(vm.zone ? { zone: vm.zone } : {}),
+        ...(vm.variants ? { variants: vm.variants } : {}),
         guestPreset: vm.preset,
       })),
     },
     new Date(),
   );
-  return startOfflineApp({ scenario, guest, entry, settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings } });
+  const all = { ALLOWED_SCOPES: `/subscriptions/${SUB}`, ...settings };
+  return startOfflineApp({ scenario, guest, entry, settings: all, simulator: e2eSimulator(all, vms.map((vm) => vm.name).join(",")) });
 }
 
 /** Runs the host until nothing can progress within the next `hours` of virtual time. */

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OfflineApp } from "../../local/offline/offline-app";
+import { defaultCaller, type OfflineApp } from "../../local/offline/offline-app";
 import { matchRoute, parseRouteTemplate } from "../../local/durable/http-routes";
 import type { HttpResult } from "../../local/durable/trigger-invoker";
 import type { GuestRuntime } from "../../local/guest/guest-state";
@@ -21,27 +21,34 @@ import { instanceIdForVm, parseVmId } from "../../src/domain/resource-id";
 import type { RunReport } from "../../src/domain/run";
 import { probeScriptCall, stepScriptCall, verifyScriptCall } from "../../src/domain/step-scripts";
 import { loadScript } from "../../src/scripts";
-import { createEntraGuard } from "../../src/functions/http-entra-auth";
+import { createEntraTokenValidator } from "../../src/auth/entra-token";
+import { principalOf, ROLES } from "../../src/auth/policy";
 import { INJECTION_CORPUS } from "../fixtures/injection-corpus";
 import { AUDIENCE, bearer, claims, ISSUER, makeKey, NOW, signRs256 } from "../src/auth/token-kit";
 import { FOREIGN_SUB, SUB, startScenario, vmId } from "./harness";
 
-/** Each HTTP function's stable error codes (README "HTTP API" and the handlers); the body parsers' codes are shared. */
-const BODY_CODES = ["body-not-json", "body-too-large", "body-invalid", "unknown-field"];
+/**
+ * Each HTTP function's stable error codes (README "HTTP API" and the handlers); the body parsers' and the caller
+ * check's codes are shared (a fuzzed Authorization header is refused before anything else).
+ */
+const AUTH_CODES = ["token-missing", "token-malformed", "token-signature", "token-audience", "token-issuer", "token-expired", "token-not-yet-valid", "token-role"];
+const BODY_CODES = ["body-not-json", "body-too-large", "body-invalid", "unknown-field", "duplicate-key", "content-type-unsupported"];
 const RUN_ID_CODES = ["run-id-invalid", "run-not-found"];
-const DECISION_CODES = [...RUN_ID_CODES, "not-awaiting-approval", "run-finished", "by-invalid", "comment-invalid", ...BODY_CODES];
-const CODES: Record<string, ReadonlySet<string>> = {
-  Alerts: new Set(["out-of-scope", "body-not-json", "schema-unsupported", "alert-malformed", "too-many-targets", "body-too-large", "no-vm-target"]),
-  StartRemediation: new Set(["vm-id-invalid", "vm-id-missing", "dry-run-invalid", "out-of-scope", ...BODY_CODES]),
-  GetRemediation: new Set(RUN_ID_CODES),
-  // time-invalid: the ledger refuses times before 1970 that the query parser lets through.
-  ListRemediations: new Set(["vm-id-invalid", "out-of-scope", "since-invalid", "until-invalid", "range-invalid", "limit-invalid", "time-invalid", "ledger-not-configured"]),
-  ApproveRemediation: new Set(DECISION_CODES),
-  RejectRemediation: new Set(DECISION_CODES),
-  CancelRemediation: new Set(DECISION_CODES),
-  StartSweep: new Set(["policy-invalid", "remediation-not-allowed", "sweep-running", ...BODY_CODES]),
-  GetSweep: new Set(["sweep-id-invalid", "sweep-not-found", "outcome-invalid", "limit-invalid", "results-not-stored", "continuation-token-invalid"]),
-};
+const DECISION_CODES = [...RUN_ID_CODES, "not-awaiting-approval", "run-finished", "self-approval", "comment-invalid", ...BODY_CODES];
+const CODES: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries({
+    Alerts: ["out-of-scope", "schema-unsupported", "alert-malformed", "too-many-targets", "no-vm-target", ...BODY_CODES],
+    StartRemediation: ["vm-id-invalid", "vm-id-missing", "dry-run-invalid", "out-of-scope", ...BODY_CODES],
+    GetRemediation: RUN_ID_CODES,
+    // time-invalid: the ledger refuses times before 1970 that the query parser lets through.
+    ListRemediations: ["vm-id-invalid", "out-of-scope", "since-invalid", "until-invalid", "range-invalid", "limit-invalid", "time-invalid", "ledger-not-configured"],
+    ApproveRemediation: DECISION_CODES,
+    RejectRemediation: DECISION_CODES,
+    CancelRemediation: DECISION_CODES,
+    StartSweep: ["policy-invalid", "remediation-not-allowed", "sweep-running", ...BODY_CODES],
+    GetSweep: ["sweep-id-invalid", "sweep-not-found", "outcome-invalid", "limit-invalid", "results-not-stored", "continuation-token-invalid"],
+  }).map(([fn, codes]) => [fn, new Set([...codes, ...AUTH_CODES])]),
+);
 
 /** The one VM of the scenario: only the valid run at the end touches it. */
 const REAL_VM = "rdsh-broken";
@@ -97,10 +104,13 @@ interface Call {
   headers?: Record<string, string>;
 }
 
+/** Sends as the caller Azure would (the action group, an operator, an approver) unless the call fuzzes Authorization. */
 function send(call: Call): Promise<HttpResult> {
   const sep = call.path.includes("?") ? "&" : "?";
+  const headers = call.headers ?? { "content-type": "application/json" };
+  const credentials = "authorization" in headers ? {} : app.credentialsFor(defaultCaller(call.path, app.callers));
   return app.host.invokeRoute(call.method, `${app.host.origin}/api/${call.path}${sep}code=${app.functionKey}`, {
-    headers: call.headers ?? { "content-type": "application/json" },
+    headers: { ...headers, ...credentials },
     ...(call.body === undefined ? {} : { body: call.body }),
   });
 }
@@ -189,7 +199,7 @@ function checkSuccess(fn: string, status: number, body: Json, where: string): vo
       expect(body.decision, where).toBe("cancel");
   }
   for (const run of runs) {
-    expect(["started", "already-running"], where).toContain(run.state);
+    expect(fn === "Alerts" ? ["started", "already-running", "queued"] : ["started", "already-running"], where).toContain(run.state);
     const vm = parseVmId(run.vmId);
     // Only VMs in scope start runs, and this test never points one at a VM the scenario has.
     expect(vm.subscriptionId, where).toBe(SUB);
@@ -601,10 +611,17 @@ describe("POST /api/sweeps and GET /api/sweeps/{id} under hostile input", () => 
   });
 });
 
-describe("the Microsoft Entra token check in front of POST /api/alerts under hostile Authorization headers", () => {
-  const TOKEN_CODES = ["token-missing", "token-malformed", "token-signature", "token-audience", "token-issuer", "token-expired", "token-not-yet-valid", "token-role"];
+describe("the Microsoft Entra token check (jose and the app's policy) under hostile Authorization headers", () => {
+  const TOKEN_CODES = AUTH_CODES;
   const key = makeKey("fuzz-key");
-  const guard = createEntraGuard({ audience: AUDIENCE, issuer: ISSUER, requiredRole: "ActionGroupsSecureWebhook" }, { keys: [key.publicJwk], now: () => NOW });
+  const validator = createEntraTokenValidator({ audiences: [AUDIENCE], issuer: ISSUER, keys: [key.publicJwk as never], now: () => NOW });
+  /** Undefined when the header is a valid alert sender's token; else the refusal. */
+  const guard = async (request: { headers: { get(name: string): string | null } }) => {
+    const verified = await validator.validate(request.headers.get("authorization"));
+    if (!verified.ok) return { status: verified.code === "token-role" ? 403 : 401, jsonBody: { error: verified } };
+    const principal = principalOf(verified.claims, ROLES.alertSender);
+    return principal.ok ? undefined : { status: principal.code === "token-role" ? 403 : 401, jsonBody: { error: principal } };
+  };
   const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
   const claimValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostile, fc.integer(), fc.constantFrom(AUDIENCE, ISSUER));
   const header = fc.oneof(
@@ -615,7 +632,7 @@ describe("the Microsoft Entra token check in front of POST /api/alerts under hos
       .tuple(fc.record({ alg: fc.oneof(fc.constantFrom("RS256", "none", "HS256", "rs256"), claimValue), kid: fc.oneof(fc.constant("fuzz-key"), claimValue), crit: claimValue }, { requiredKeys: [] }), fc.jsonValue({ maxDepth: 2 }))
       .map(([h, p]) => `Bearer ${b64(h)}.${b64(p)}.${b64("sig")}`),
     fc
-      .dictionary(fc.constantFrom("aud", "iss", "exp", "nbf", "iat", "roles", "appid"), claimValue, { maxKeys: 3 })
+      .dictionary(fc.constantFrom("aud", "iss", "exp", "nbf", "iat", "roles", "appid", "oid", "upn"), claimValue, { maxKeys: 3 })
       .map((changes) => bearer(signRs256(key, claims(changes)))),
   );
   it("refuses each with 401 or 403 and a token code; lets only a valid token through", async () => {

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/domain/run";
 import { featureState, readDword } from "../../local/guest/guest-registry";
 import type { OfflineApp } from "../../local/offline/offline-app";
-import { alertFor, runIdOf, settle, startScenario, vmId, closedPort } from "./harness";
+import { alertFor, runIdOf, settle, startScenario, vmId } from "./harness";
 
 const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core";
 let app: OfflineApp;
 
 beforeAll(async () => {
-  // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The fix
-  // works in the guest, but RDP does not answer from the app's side: the run must put the OS disk back.
+  // No CALs (visible from the host): the approved fix removes the RD Session Host role, which no registry rollback can undo. The in-guest
+  // verification then fails: the run must put the OS disk back.
   app = await startScenario(
-    [{ name: "rdsh-undo", preset: "no-cals-visible", tags: { "rdp-medic-rdp-host": `127.0.0.1:${await closedPort()}` } }],
+    [{ name: "rdsh-undo", preset: "no-cals-visible" }],
     { RESTORE_OS_DISK_ON_FAILURE: "true", NO_CALS_ACTION: "remove-rdsh-role" },
     "model",
   );
@@ -24,9 +24,14 @@ describe("OS-disk restore after a failed verification (RESTORE_OS_DISK_ON_FAILUR
     const vmBefore = app.sim.getVm(id)!;
     const modeBefore = readDword(app.sim.getGuest(id)!, LICENSING_CORE, "LicensingMode");
 
+    app.sim.addFault({
+      match: { operation: "vm.runCommand", vmName: "rdsh-undo", script: "verify" },
+      effect: { lroFailed: { code: "VMAgentStatusCommunicationError", message: "the guest agent stopped answering" } },
+      times: 1,
+    });
     const runId = runIdOf(await app.post("alerts", alertFor("rdsh-undo")));
     await settle(app);
-    expect((await app.post(`remediations/${runId}/approve`, { by: "ops" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/approve`, { comment: "checked with the license team" })).status).toBe(202);
     await settle(app, 4);
     const report = app.host.getStatus(runId)!.output as RunReport;
     expect(report.verdict, report.reason).toBe("failed-rolled-back");

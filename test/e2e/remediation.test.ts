@@ -160,7 +160,7 @@ describe("removing the RD Session Host role waits for a person", () => {
     expect(body.status.before).toBeDefined();
     expect(guestOrVmChanges(id)).toEqual([]);
 
-    expect((await app.post(`remediations/${runId}/approve`, { by: "alice@contoso.com" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/approve`, {})).status).toBe(202);
     await settle();
     const report = await reportOf(runId);
     expect(report.verdict, report.reason).toBe("remediated");
@@ -171,7 +171,7 @@ describe("removing the RD Session Host role waits for a person", () => {
     const id = vmId("rdsh-nocals2");
     const response = await alertAndSettle("rdsh-nocals2");
     const runId = (response.json as { runs: Array<{ runId: string }> }).runs[0]!.runId;
-    expect((await app.post(`remediations/${runId}/reject`, { by: "bob" })).status).toBe(202);
+    expect((await app.post(`remediations/${runId}/reject`, { comment: "not now" })).status).toBe(202);
     await settle();
     const report = await reportOf(runId);
     expect(report.verdict).toBe("rejected");

@@ -2,7 +2,7 @@ import type { OfflineApp } from "../../local/offline/offline-app";
 import { startOfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
 import type { SweepReport } from "../../src/activities/sweep-contracts";
-import { e2eGuest, FOREIGN_SUB, SUB } from "./harness";
+import { e2eGuest, e2eSimulator, FOREIGN_SUB, SUB } from "./harness";
 
 export const WORKSPACE = "3c1e6a52-7d0b-4f7e-9a43-6f2d8c1b5e90";
 const HOUR = 3_600_000;
@@ -32,7 +32,7 @@ export function sweepFleet(now: Date) {
         vm("s-agent", "demo-broken", { agentReady: false }),
         vm("s-skip", "demo-broken", { tags: { "rdp-medic-sweep": "skip" } }),
         vm("s-optout", "demo-broken", { tags: { "rdp-medic-opt-out": "true" } }),
-        vm("s-nocals", "grace-over"),
+        vm("s-nocals", "no-cals-visible"),
         vm("s-foreign", "demo-broken", { subscriptionId: FOREIGN_SUB, resourceGroup: "rg-elsewhere" }),
       ],
     },
@@ -41,16 +41,13 @@ export function sweepFleet(now: Date) {
 }
 
 export async function startSweepFleet(settings: Record<string, string>): Promise<OfflineApp> {
-  return startOfflineApp({
-    scenario: sweepFleet(new Date()),
-    guest: e2eGuest(),
-    settings: {
-      ALLOWED_SCOPES: `/subscriptions/${SUB}`,
-      SWEEP_WORKSPACE_IDS: WORKSPACE,
-      SWEEP_TAG_EXCLUDE: "rdp-medic-sweep=skip",
-      ...settings,
-    },
-  });
+  const all = {
+    ALLOWED_SCOPES: `/subscriptions/${SUB}`,
+    SWEEP_WORKSPACE_IDS: WORKSPACE,
+    SWEEP_TAG_EXCLUDE: "rdp-medic-sweep=skip",
+    ...settings,
+  };
+  return startOfflineApp({ scenario: sweepFleet(new Date()), guest: e2eGuest(), settings: all, simulator: e2eSimulator(all, `sweep:${JSON.stringify(settings)}`) });
 }
 
 /** Runs the host until nothing can progress within the next `hours` of virtual time. */

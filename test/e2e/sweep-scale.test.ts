@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOfflineApp, type OfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
 import type { SweepReport } from "../../src/activities/sweep-contracts";
-import { SUB } from "./harness";
+import { SUB, e2eSimulator } from "./harness";
 import { settle, sweepReport } from "./sweep-harness";
 
 const VMS = 260;
@@ -21,11 +21,8 @@ beforeAll(async () => {
     osDisk: { name: `fleet-${i}-os`, managed: true },
     guestPreset: i % 4 === 0 ? "mode-unset" : "healthy",
   }));
-  app = await startOfflineApp({
-    scenario: resolveScenario({ vms }, new Date()),
-    guest: "model",
-    settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, SWEEP_POLICY: "report", SWEEP_MAX_CONCURRENCY: "2" },
-  });
+  const settings = { ALLOWED_SCOPES: `/subscriptions/${SUB}`, SWEEP_POLICY: "report", SWEEP_MAX_CONCURRENCY: "2" };
+  app = await startOfflineApp({ scenario: resolveScenario({ vms }, new Date()), guest: "model", settings, simulator: e2eSimulator(settings, "sweep-scale") });
   // Azure throttles the first five probe starts (429 with Retry-After 0, so the client gives up at once).
   app.sim.addFault({ match: { operation: "vm.runCommand", script: "probe" }, effect: { status: 429, retryAfterSeconds: 0 }, times: 5 });
   const started = await app.post("sweeps", {});
@@ -41,8 +38,10 @@ describe("a sweep of 260 VMs, two at a time", () => {
     expect(report.summary).toMatchObject({ checked: VMS, compliant: 195, noncompliant: 65, unknown: 0, failed: 0 });
     const starts = app.sim.requestLog.byOperation("vm.runCommand");
     expect(starts.filter((s) => s.status === 429)).toHaveLength(5);
-    expect(starts.filter((s) => s.status === 202)).toHaveLength(VMS);
-    expect(new Set(starts.filter((s) => s.status === 202).map((s) => s.vmId)).size).toBe(VMS);
+    // Accepted (202), or run before the answer (200), as each VM's response variant has it.
+    const accepted = starts.filter((s) => s.status === 202 || s.status === 200);
+    expect(accepted).toHaveLength(VMS);
+    expect(new Set(accepted.map((s) => s.vmId)).size).toBe(VMS);
     expect(report.rate.throttledWaves).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { INFRA_DIR, runBicep, type BicepRun } from "../../local/bicep";
 import { findTool, missingToolMessage, toolsRequired } from "../../local/tools";
 
-export const INFRA_DIR = resolve(__dirname, "..", "..", "infra");
+export { INFRA_DIR, runBicep, type BicepRun };
+
 
 /** The Bicep CLI's path; undefined (tests skip) when it is missing, a thrown error when CI requires it. */
 export function bicepOrSkip(): string | undefined {
@@ -13,34 +14,6 @@ export function bicepOrSkip(): string | undefined {
   if (toolsRequired()) throw new Error(missingToolMessage("bicep"));
   console.warn(missingToolMessage("bicep"));
   return undefined;
-}
-
-export interface BicepRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real Bicep CLI with a clean environment: nothing from the caller's AZURE_* or RDPMEDIC_* variables
- * reaches readEnvironmentVariable() in a .bicepparam unless passed in `env`; no tracing.
- */
-export function runBicep(bicep: string, args: string[], env: Record<string, string> = {}, cwd = INFRA_DIR): BicepRun {
-  const result = spawnSync(bicep, args, {
-    cwd,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? tmpdir(),
-      TMPDIR: process.env.TMPDIR ?? tmpdir(),
-      DOTNET_CLI_TELEMETRY_OPTOUT: "1",
-      BICEP_TRACING_ENABLED: "false",
-      ...env,
-    },
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function ok(run: BicepRun, what: string): BicepRun {
@@ -62,8 +35,8 @@ export interface SarifResult {
 }
 
 /** `bicep lint <file> --diagnostics-format sarif`: every diagnostic (errors, warnings, infos) as SARIF results. */
-export function lint(bicep: string, file: string, cwd = INFRA_DIR): { results: SarifResult[]; run: BicepRun } {
-  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], {}, cwd);
+export function lint(bicep: string, file: string, cwd = INFRA_DIR, env: Record<string, string> = {}): { results: SarifResult[]; run: BicepRun } {
+  const run = runBicep(bicep, ["lint", file, "--diagnostics-format", "sarif"], env, cwd);
   const sarif = JSON.parse(run.stdout) as { runs: { results: SarifResult[] }[] };
   return { results: sarif.runs.flatMap((r) => r.results), run };
 }
@@ -160,6 +133,33 @@ export function snapshot(
     `snapshot ${name}`,
   );
   return JSON.parse(copy.read(`${name}.snapshot.json`)) as Snapshot;
+}
+
+/**
+ * `bicep snapshot` of infra/main.bicepparam as azd evaluates it: with azd's environment (AZURE_ENV_NAME,
+ * AZURE_LOCATION, RDPMEDIC_*) and nothing else. Returns the run, and the snapshot when there is one.
+ */
+export function azdSnapshot(bicep: string, copy: InfraCopy, env: Record<string, string>): { run: BicepRun; snapshot?: Snapshot } {
+  const out = join(copy.dir, "main.snapshot.json");
+  rmSync(out, { force: true });
+  const run = runBicep(
+    bicep,
+    [
+      "snapshot",
+      join(copy.dir, "main.bicepparam"),
+      "--mode",
+      "overwrite",
+      "--subscription-id",
+      DEPLOYMENT.subscriptionId,
+      "--tenant-id",
+      DEPLOYMENT.tenantId,
+      "--location",
+      env.AZURE_LOCATION ?? DEPLOYMENT.location,
+    ],
+    env,
+    copy.dir,
+  );
+  return { run, snapshot: existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Snapshot) : undefined };
 }
 
 export function ofType(resources: readonly PredictedResource[], type: string): PredictedResource[] {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/config";
+import { LICENSING_EVENT_IDS } from "../../src/domain/playbook";
 import {
   allResources,
   allStrings,
@@ -19,6 +20,7 @@ import {
   LICENSING_EVENTS,
   OS_DISK_RESTORE_ACTIONS,
   REMEDIATE_ACTIONS,
+  RETIRED_SETTINGS,
 } from "./expected-infra";
 
 const bicep = bicepOrSkip();
@@ -30,6 +32,31 @@ function resolve(value: unknown, template: ArmTemplate): unknown {
   const name = match[1]!;
   expect(template.variables, `variable ${name}`).toHaveProperty(name);
   return resolve(template.variables![name], template);
+}
+
+/**
+ * The function app's settings as the compiled template writes them: name -> the ARM expression of the value (a
+ * quoted literal, or e.g. parameters('x')). appSettings is concat(<scheduler settings>, createArray(...)), so the
+ * names are read from its createObject('name', '<name>', 'value', <value>) calls and from the variables it names.
+ */
+function settingExpressions(site: FoundResource): Map<string, string> {
+  const expression = [String(site.resource.properties.siteConfig.appSettings), ...Object.values(site.template.variables ?? {}).map(String)].join(" ");
+  const settings = new Map<string, string>();
+  for (const match of expression.matchAll(/createObject\('name', '([^']+)', 'value', /g)) {
+    let depth = 0;
+    let end = match.index! + match[0].length;
+    for (; end < expression.length; end++) {
+      const c = expression[end];
+      if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === "," && depth === 0) break;
+    }
+    expect(settings.has(match[1]!), `${match[1]} set twice`).toBe(false);
+    settings.set(match[1]!, expression.slice(match.index! + match[0].length, end).trim());
+  }
+  return settings;
 }
 
 function one(template: ArmTemplate, type: string): FoundResource {
@@ -112,32 +139,47 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
       expect(resource.properties.functionAppConfig.deployment.storage.authentication.type).toBe("UserAssignedIdentity");
     });
 
-    it("reaches storage with its identity, never a connection string", () => {
-      const { resource } = one(template, "Microsoft.Web/sites");
-      const settings = new Map(
-        (resource.properties.siteConfig.appSettings as { name: string; value: unknown }[]).map((s) => [s.name, s.value]),
-      );
-      expect(settings.get("AzureWebJobsStorage__credential")).toBe("managedidentity");
-      expect(settings.has("AzureWebJobsStorage__accountName")).toBe(true);
-      expect(settings.has("AzureWebJobsStorage__clientId")).toBe(true);
+    it("reaches storage with its identity, one endpoint per service, never a connection string", () => {
+      const settings = settingExpressions(one(template, "Microsoft.Web/sites"));
+      expect(settings.get("AzureWebJobsStorage__credential")).toBe("'managedidentity'");
+      // One endpoint per service, each the account's own (Functions' identity-based connection settings).
+      for (const service of ["blob", "queue", "table"]) {
+        expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`reference('storage').primaryEndpoints.${service}`);
+      }
+      expect(settings.has("AzureWebJobsStorage__accountName")).toBe(false);
+      expect(settings.get("AzureWebJobsStorage__clientId")).toBe("parameters('identityClientId')");
       expect(settings.has("AzureWebJobsStorage")).toBe(false);
       expect(text).not.toMatch(/AccountKey=|listKeys\([^)]*storageAccounts/i);
     });
 
     it("sets exactly the settings src/config.ts reads, plus the named host and platform ones (checked both ways)", () => {
-      const { resource } = one(template, "Microsoft.Web/sites");
-      const names = (resource.properties.siteConfig.appSettings as { name: string }[]).map((s) => s.name);
-      expect(new Set(names).size, "no setting twice").toBe(names.length);
-      const appSettings = SETTINGS.filter((s) => !s.localOnly).map((s) => s.name);
+      const names = [...settingExpressions(one(template, "Microsoft.Web/sites")).keys()];
+      const retired: readonly string[] = RETIRED_SETTINGS;
+      const appSettings = SETTINGS.filter((s) => !s.localOnly && !retired.includes(s.name)).map((s) => s.name);
       const localOnly = SETTINGS.filter((s) => s.localOnly).map((s) => s.name);
       for (const name of appSettings) expect(names, `${name} is read by src/config.ts but not deployed`).toContain(name);
       for (const name of names) {
         expect([...appSettings, ...HOST_AND_PLATFORM_SETTINGS], `${name} is deployed but nothing reads it`).toContain(name);
       }
-      for (const name of localOnly) expect(names, `${name} is local-only`).not.toContain(name);
+      for (const name of [...localOnly, ...retired]) expect(names, `${name} must not be deployed`).not.toContain(name);
       for (const notOnFlex of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE"]) {
         expect(names).not.toContain(notOnFlex);
       }
+    });
+
+    it("with the Durable Task Scheduler backend, host.json's storage provider becomes azureManaged through the host's override", () => {
+      const site = one(template, "Microsoft.Web/sites");
+      const settings = settingExpressions(site);
+      expect(settings.get("AzureFunctionsJobHost__extensions__durableTask__storageProvider__type")).toBe("'azureManaged'");
+      expect(settings.get("AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName")).toBe(
+        "'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'",
+      );
+      expect(settings.get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")).toContain("Authentication=ManagedIdentity;ClientID=");
+      // host.json keeps one hub name for both backends: the scheduler's task hub is TASK_HUB_NAME.
+      const hostJson = JSON.parse(readFileSync(join(INFRA_DIR, "..", "host.json"), "utf8")) as { extensions: { durableTask: { hubName: string } } };
+      expect(hostJson.extensions.durableTask.hubName).toBe("%TASK_HUB_NAME%");
+      const hub = one(template, "Microsoft.DurableTask/schedulers/taskHubs");
+      expect(JSON.stringify(hub.resource.name)).toContain("taskHubName");
     });
   });
 
@@ -157,48 +199,84 @@ describe.skipIf(!bicep)("infra: the compiled template (bicep build infra/main.bi
       expect(sources.every((s) => s.streams.includes("Microsoft-Event"))).toBe(true);
     });
 
-    it("the alert rule counts those events and splits by _ResourceId and Computer", () => {
+    it("the alert rule counts those events per VM, with the VM as its target, and keys on channel and event ID, not Source", () => {
       const rule = one(template, "Microsoft.Insights/scheduledQueryRules");
       const criterion = rule.resource.properties.criteria.allOf[0];
       const query = resolve(criterion.query, rule.template) as string;
-      for (const id of [...LICENSING_EVENTS.system, ...LICENSING_EVENTS.rcmAdmin]) expect(query).toContain(String(id));
-      expect(query).toContain(LICENSING_EVENTS.provider);
-      expect(query).toContain("_ResourceId");
+      // The query is the file the tests and the KQL binding read: exactly what is deployed.
+      expect(query).toBe(readFileSync(join(INFRA_DIR, "queries", "rd-licensing-alert.kql"), "utf8"));
+      const code = query.replace(/\/\/.*$/gm, "");
+      expect(code).toContain(`EventLog == "System" and EventID in (${LICENSING_EVENTS.system.join(", ")})`);
+      expect(code).toContain(`EventLog == "${LICENSING_EVENTS.provider}/Admin" and EventID in (${LICENSING_EVENTS.rcmAdmin.join(", ")})`);
+      expect(code).not.toMatch(/\bSource\b/);
+      expect(code).toContain("_ResourceId");
+      expect(criterion.resourceIdColumn).toBe("_ResourceId");
       const dimensions = criterion.dimensions as { name: string; operator: string; values: string[] }[];
-      expect(dimensions.map((d) => d.name)).toEqual(["_ResourceId", "Computer"]);
-      for (const d of dimensions) expect(d).toMatchObject({ operator: "Include", values: ["*"] });
+      expect(dimensions).toEqual([{ name: "Computer", operator: "Include", values: ["*"] }]);
       expect(criterion).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
       expect(rule.resource.properties.actions.actionGroups).toHaveLength(1);
     });
 
-    it("the action group calls /api/alerts on the function app with the common alert schema", () => {
+    it("collects and alerts on exactly the licensing events the app itself reads (probe and sweep: LICENSING_EVENT_IDS)", () => {
+      const dcr = one(template, "Microsoft.Insights/dataCollectionRules");
+      const sources = dcr.resource.properties.dataSources.windowsEventLogs as { xPathQueries: unknown }[];
+      const collected = sources
+        .flatMap((s) => resolve(s.xPathQueries, dcr.template) as string[])
+        .flatMap((q) => [...q.matchAll(/EventID=(\d+)/g)].map((m) => Number(m[1])));
+      const rule = one(template, "Microsoft.Insights/scheduledQueryRules");
+      const query = (resolve(rule.resource.properties.criteria.allOf[0].query, rule.template) as string).replace(/\/\/.*$/gm, "");
+      const alerted = [...query.matchAll(/EventID in \(([\d, ]+)\)/g)].flatMap((m) => m[1]!.split(",").map((n) => Number(n.trim())));
+      const appReads = [...LICENSING_EVENT_IDS].sort();
+      expect([...new Set(collected)].sort()).toEqual(appReads);
+      expect([...new Set(alerted)].sort()).toEqual(appReads);
+    });
+
+    it("the alert repeats while a VM stays broken, over a window longer than its frequency", () => {
+      const rule = one(template, "Microsoft.Insights/scheduledQueryRules");
+      expect(rule.resource.properties.autoMitigate).toBe(false);
+      expect(rule.resource.properties.windowSize).toBe("[parameters('alertWindowSize')]");
+      expect(rule.resource.properties.evaluationFrequency).toBe("[parameters('alertEvaluationFrequency')]");
+      expect(template.parameters?.alertWindowSize?.defaultValue).toBe("PT30M");
+      expect(template.parameters?.alertEvaluationFrequency?.defaultValue).toBe("PT15M");
+    });
+
+    it("the action group's receiver: a secure webhook to /api/alerts for the API's audience, or none (the hook adds the function key)", () => {
       const group = one(template, "Microsoft.Insights/actionGroups");
       expect(group.resource.location).toBe("Global");
-      const receivers = group.resource.properties.azureFunctionReceivers as Record<string, unknown>[];
-      expect(receivers).toHaveLength(1);
-      expect(receivers[0]!.useCommonAlertSchema).toBe(true);
-      expect(String(receivers[0]!.httpTriggerUrl)).toContain("/api/alerts?code=");
-      expect(String(receivers[0]!.functionAppResourceId)).toContain("Microsoft.Web/sites");
+      const webhooks = String(group.resource.properties.webhookReceivers);
+      expect(webhooks).toMatch(/^\[if\(equals\(parameters\('alertAuth'\), 'entra'\), createArray\(createObject\(/);
+      for (const part of [
+        "'useAadAuth', true()",
+        "'useCommonAlertSchema', true()",
+        "'objectId', parameters('entraApplicationObjectId')",
+        "'identifierUri', parameters('entraAudience')",
+        "'tenantId', tenant().tenantId",
+        "/api/alerts'",
+      ]) {
+        expect(webhooks).toContain(part);
+      }
+      expect(webhooks).toMatch(/createArray\(\)\)\]$/);
+      expect(group.resource.properties.azureFunctionReceivers).toEqual([]);
     });
   });
 
-  it("no output anywhere carries a key or a secret", () => {
+  it("no deployed resource holds or reads a function key, and no output carries a key or a secret", () => {
     for (const t of allTemplates(template)) {
       for (const [name, output] of Object.entries(t.outputs ?? {})) {
-        expect(JSON.stringify(output.value), name).not.toMatch(/list\w*\(|ConnectionString|secure/i);
+        expect(JSON.stringify(output), name).not.toMatch(/list\w*\(|ConnectionString|secure/i);
       }
     }
-    // The one deployment-time key read is the function key in the action group's receiver URL.
-    const readers = allResources(template).filter((f) => JSON.stringify(f.resource).includes("listKeys("));
-    expect(readers.map((f) => f.resource.type)).toEqual(["Microsoft.Insights/actionGroups"]);
+    // Neither the host's default or master key, nor any other key, is read while deploying (listKeys on a site, its
+    // host or a function), nor written into a resource (?code=).
+    expect(text).not.toMatch(/list\w*\(/i);
+    expect(text).not.toMatch(/\/host\/(default|_master)|masterKey|functionKeys|\?code=/i);
   });
 
   it("the notification webhook URL is a secure parameter down to the function app's module", () => {
     expect(template.parameters?.notifyWebhookUrl?.type?.toLowerCase()).toBe("securestring");
     const site = one(template, "Microsoft.Web/sites");
     expect(site.template.parameters?.notifyWebhookUrl?.type?.toLowerCase()).toBe("securestring");
-    const settings = site.resource.properties.siteConfig.appSettings as { name: string; value: unknown }[];
-    expect(settings.find((s) => s.name === "NOTIFY_WEBHOOK_URL")?.value).toBe("[parameters('notifyWebhookUrl')]");
+    expect(settingExpressions(site).get("NOTIFY_WEBHOOK_URL")).toBe("parameters('notifyWebhookUrl')");
   });
 
   it("docs/deploy.md documents every parameter", () => {

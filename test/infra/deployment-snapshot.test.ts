@@ -12,7 +12,7 @@ import {
   type Snapshot,
   snapshot,
 } from "./bicep-cli";
-import { BUILT_IN_ROLES, FORBIDDEN_ROLES, OS_DISK_RESTORE_ACTIONS, REMEDIATE_ACTIONS } from "./expected-infra";
+import { BUILT_IN_ROLES, FORBIDDEN_ROLES, ONBOARDING_POLICIES, OS_DISK_RESTORE_ACTIONS, REMEDIATE_ACTIONS } from "./expected-infra";
 
 const bicep = bicepOrSkip();
 
@@ -32,16 +32,28 @@ const FLEET = {
   sweepWorkspaces: [FLEET_WORKSPACE],
 };
 
+/** A gallery image the session hosts are built from. */
+const FLEET_IMAGE_IDS = [`/subscriptions/${SUB_A}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gal/images/rdsh/versions/1.0.0`];
+
 const quoted = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(", ")}]`;
+
+/** The API app registration (docs/deploy.md): its client ID and object ID. */
+const ENTRA_CLIENT_ID = "77777777-7777-7777-7777-777777777777";
+const ENTRA_APP_OBJECT_ID = "88888888-8888-8888-8888-888888888888";
+const ENTRA_PARAMS = `param entraClientId = '${ENTRA_CLIENT_ID}'
+param entraApplicationObjectId = '${ENTRA_APP_OBJECT_ID}'
+`;
 
 const FLEET_PARAMS = `using 'main.bicep'
 param environmentName = 'fleet'
-param targetScopes = ${quoted(FLEET.targetScopes)}
+param location = '${DEPLOYMENT.location}'
+${ENTRA_PARAMS}param targetScopes = ${quoted(FLEET.targetScopes)}
 param licenseServers = ${quoted(FLEET.licenseServers)}
 param licensingMode = '2'
 param killSwitch = true
 param monitoredVmResourceIds = ${quoted(FLEET.monitoredVms)}
 param sweepWorkspaceResourceIds = ${quoted(FLEET.sweepWorkspaces)}
+param policyImageIds = ${quoted(FLEET_IMAGE_IDS)}
 param sweepPolicy = 'remediate'
 param sweepTagInclude = ['role=rdsh', 'env=prod']
 param cooldownMinutes = 0
@@ -53,6 +65,10 @@ param rdpProbeHostSuffix = 'corp.contoso.com'
 const RESTORE_TARGET = `/subscriptions/${SUB_B}/resourceGroups/rg-rdsh`;
 const RESTORE_PARAMS = `using 'main.bicep'
 param environmentName = 'restore'
+param location = '${DEPLOYMENT.location}'
+${ENTRA_PARAMS}param alertAuth = 'function-key'
+param onboardByPolicy = false
+param durableBackend = 'durable-task-scheduler'
 param targetScopes = ['${RESTORE_TARGET}']
 param licenseServers = ['rdls01.contoso.com']
 param enableOsDiskRestore = true
@@ -61,6 +77,7 @@ param enableOsDiskRestore = true
 /** What Azure fills in at deployment time for the settings that are not known before it. */
 const RUNTIME_SETTING_VALUES: Record<string, { expression: RegExp; value: string }> = {
   ARM_ENDPOINT: { expression: /^\[environment\(\)\.resourceManager\]$/, value: "https://management.azure.com/" },
+  ENTRA_ISSUER: { expression: /^\[format\('https:\/\/sts\.windows\.net\/\{0\}\/', tenant\(\)\.tenantId\)\]$/, value: `https://sts.windows.net/${DEPLOYMENT.tenantId}/` },
   MANAGED_IDENTITY_CLIENT_ID: {
     expression: /^\[reference\('[^']+\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^']+', '[^']+'\)\.clientId\]$/,
     value: "55555555-5555-5555-5555-555555555555",
@@ -170,23 +187,105 @@ describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep
       }
     });
 
-    it("every role the deployment assigns is the custom role or a narrow data-plane or reader role", () => {
-      const role = single(fleet.predictedResources, "Microsoft.Authorization/roleDefinitions");
-      const allowed = new Set<string>([
-        role.name.toLowerCase(),
-        BUILT_IN_ROLES.storageBlobDataOwner,
-        BUILT_IN_ROLES.storageQueueDataContributor,
-        BUILT_IN_ROLES.storageTableDataContributor,
-        BUILT_IN_ROLES.monitoringMetricsPublisher,
-        BUILT_IN_ROLES.logAnalyticsReader,
-      ]);
+    it("every role the app's identity gets is the custom role or a narrow data-plane or reader role; policy identities get only their definitions' roles", () => {
       for (const s of [fleet, restore]) {
+        const role = single(s.predictedResources, "Microsoft.Authorization/roleDefinitions");
+        const identity = single(s.predictedResources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+        const appRoles = new Set<string>([
+          role.name.toLowerCase(),
+          BUILT_IN_ROLES.storageBlobDataOwner,
+          BUILT_IN_ROLES.storageQueueDataContributor,
+          BUILT_IN_ROLES.storageTableDataContributor,
+          BUILT_IN_ROLES.monitoringMetricsPublisher,
+          BUILT_IN_ROLES.logAnalyticsReader,
+          BUILT_IN_ROLES.durableTaskDataContributor,
+        ]);
+        const policyRoles = new Set<string>(Object.values(ONBOARDING_POLICIES).flatMap((p) => [...p.roles]));
         for (const assignment of ofType(s.predictedResources, "Microsoft.Authorization/roleAssignments")) {
           const guid = roleGuidOf(assignment.properties.roleDefinitionId);
           expect(FORBIDDEN_ROLES).not.toContain(guid);
-          if (s === fleet) expect(allowed, assignment.id).toContain(guid);
+          const principal = String(assignment.properties.principalId);
+          if (principal.includes(identity.id)) expect(appRoles, assignment.id).toContain(guid);
+          else {
+            expect(principal, assignment.id).toMatch(/\/providers\/Microsoft\.Authorization\/policyAssignments\/rdpmedic-/);
+            expect(policyRoles, assignment.id).toContain(guid);
+          }
         }
       }
+    });
+  });
+
+  describe("fleet onboarding (onboardByPolicy, the default)", () => {
+    const keyOf = (id: string) => id.split("/policyAssignments/")[1]!.split("-").slice(1, -1).join("-");
+    const EXPECTED = { ama: ONBOARDING_POLICIES.ama, dcr: ONBOARDING_POLICIES.dcr, "vm-identity": ONBOARDING_POLICIES.vmIdentity, "vm-identity-ua": ONBOARDING_POLICIES.vmIdentityUserAssigned };
+
+    it("assigns the four built-in policies on every target scope, each with its own system-assigned identity", () => {
+      const assignments = ofType(fleet.predictedResources, "Microsoft.Authorization/policyAssignments");
+      expect(assignments).toHaveLength(FLEET.targetScopes.length * 4);
+      for (const scope of FLEET.targetScopes) {
+        const here = assignments.filter((a) => a.id.toLowerCase().startsWith(`${scope.toLowerCase()}/providers/microsoft.authorization/policyassignments/`));
+        expect(here.map((a) => keyOf(a.id)).sort(), scope).toEqual(Object.keys(EXPECTED).sort());
+        for (const a of here) {
+          const expected = EXPECTED[keyOf(a.id) as keyof typeof EXPECTED];
+          expect(a.properties.policyDefinitionId).toBe(`/providers/Microsoft.Authorization/policyDefinitions/${expected.guid}`);
+          expect(Object.keys(a.properties.parameters).sort()).toEqual([...expected.parameters].sort());
+          expect(a.identity?.type).toBe("SystemAssigned");
+          expect(a.location).toBe(DEPLOYMENT.location);
+          expect(a.properties.enforcementMode).toBe("Default");
+        }
+      }
+    });
+
+    it("covers custom and gallery images, and points the association policy at the RD licensing rule", () => {
+      const dcr = single(fleet.predictedResources, "Microsoft.Insights/dataCollectionRules");
+      for (const a of ofType(fleet.predictedResources, "Microsoft.Authorization/policyAssignments")) {
+        const parameters = a.properties.parameters;
+        if (keyOf(a.id) === "ama" || keyOf(a.id) === "dcr") {
+          expect(parameters.scopeToSupportedImages).toEqual({ value: false });
+          expect(parameters.listOfWindowsImageIdToInclude).toEqual({ value: FLEET_IMAGE_IDS });
+        }
+        if (keyOf(a.id) === "dcr") {
+          expect(parameters.dcrResourceId).toEqual({ value: dcr.id });
+          expect(parameters.resourceType).toEqual({ value: "Microsoft.Insights/dataCollectionRules" });
+        }
+      }
+    });
+
+    it("each policy identity gets its definition's roles on its scope, and the association policy's also on the rule's resource group", () => {
+      const grants = ofType(fleet.predictedResources, "Microsoft.Authorization/roleAssignments").filter((g) =>
+        String(g.properties.principalId).includes("/policyAssignments/"),
+      );
+      const group = single(fleet.predictedResources, "Microsoft.Resources/resourceGroups");
+      // Per scope: each assignment's roles there, plus the association policy's roles again on the rule's group.
+      const perScope = Object.values(EXPECTED).reduce((n, p) => n + p.roles.length, 0) + ONBOARDING_POLICIES.dcr.roles.length;
+      const expectedCount = FLEET.targetScopes.length * perScope;
+      expect(grants).toHaveLength(expectedCount);
+      for (const a of ofType(fleet.predictedResources, "Microsoft.Authorization/policyAssignments")) {
+        const scope = a.id.split("/providers/Microsoft.Authorization/")[0]!;
+        const mine = grants.filter((g) => String(g.properties.principalId).includes(`'${a.id}'`));
+        const at = (where: string) =>
+          mine
+            .filter((g) => g.id.toLowerCase().startsWith(`${where.toLowerCase()}/providers/microsoft.authorization/roleassignments/`))
+            .map((g) => roleGuidOf(g.properties.roleDefinitionId))
+            .sort();
+        const expected = EXPECTED[keyOf(a.id) as keyof typeof EXPECTED];
+        expect(at(scope), a.id).toEqual([...expected.roles].sort());
+        expect(at(group.id), a.id).toEqual(keyOf(a.id) === "dcr" ? [...expected.roles].sort() : []);
+        for (const g of mine) expect(g.properties.principalType).toBe("ServicePrincipal");
+      }
+    });
+
+    it("starts a remediation task per assignment for the VMs that already exist, after the roles are in place", () => {
+      const remediations = ofType(fleet.predictedResources, "Microsoft.PolicyInsights/remediations");
+      const assignments = ofType(fleet.predictedResources, "Microsoft.Authorization/policyAssignments");
+      expect(remediations).toHaveLength(assignments.length);
+      expect(remediations.map((r) => r.properties.policyAssignmentId).sort()).toEqual(assignments.map((a) => a.id).sort());
+      for (const r of remediations) expect(r.properties.resourceDiscoveryMode).toBe("ReEvaluateCompliance");
+    });
+
+    it("onboardByPolicy false: no policy, role or remediation for onboarding; only the listed VMs", () => {
+      expect(ofType(restore.predictedResources, "Microsoft.Authorization/policyAssignments")).toEqual([]);
+      expect(ofType(restore.predictedResources, "Microsoft.PolicyInsights/remediations")).toEqual([]);
     });
   });
 
@@ -227,7 +326,12 @@ describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep
       expect(account.properties.minimumTlsVersion).toBe("TLS1_2");
       expect(account.name).toMatch(/^[a-z0-9]{3,24}$/);
       const settings = appSettings(fleet);
-      expect(settings.get("AzureWebJobsStorage__accountName")).toBe(account.name);
+      for (const service of ["blob", "queue", "table"]) {
+        expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toMatch(
+          new RegExp(`^\\[reference\\('${escapeRegExp(account.id)}', '[^']+'\\)\\.primaryEndpoints\\.${service}\\]$`),
+        );
+      }
+      expect(settings.has("AzureWebJobsStorage__accountName")).toBe(false);
       expect(settings.get("AzureWebJobsStorage__credential")).toBe("managedidentity");
       const site = single(fleet.predictedResources, "Microsoft.Web/sites");
       const container = single(fleet.predictedResources, "Microsoft.Storage/storageAccounts/blobServices/containers");
@@ -238,7 +342,7 @@ describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep
       expect(packageStorage.authentication.userAssignedIdentityResourceId).toBe(identity.id);
       expect(Object.keys(site.identity!.userAssignedIdentities!)).toEqual([identity.id]);
       for (const name of ["AzureWebJobsStorage__clientId", "AZURE_CLIENT_ID", "MANAGED_IDENTITY_CLIENT_ID"]) {
-        expect(settings.get(name), name).toBe(`[reference('${identity.id}', '2023-01-31').clientId]`);
+        expect(settings.get(name), name).toBe(`[reference('${identity.id}', '2024-11-30').clientId]`);
       }
     });
 
@@ -339,22 +443,80 @@ describe.skipIf(!bicep)("infra: what a deployment creates (bicep snapshot, Bicep
       expect(ofType(restore.predictedResources, "Microsoft.Insights/dataCollectionRuleAssociations")).toEqual([]);
     });
 
-    it("the alert rule queries that workspace and notifies the action group, which calls the app's Alerts function", () => {
+    it("the alert rule queries that workspace per VM and notifies the action group, whose secure webhook names the API", () => {
       const workspace = single(fleet.predictedResources, "Microsoft.OperationalInsights/workspaces");
       const rule = single(fleet.predictedResources, "Microsoft.Insights/scheduledQueryRules");
       const group = single(fleet.predictedResources, "Microsoft.Insights/actionGroups");
       const site = single(fleet.predictedResources, "Microsoft.Web/sites");
       expect(rule.properties.scopes).toEqual([workspace.id]);
       expect(rule.properties.actions.actionGroups).toEqual([group.id]);
-      expect(rule.properties.criteria.allOf[0].dimensions.map((d: { name: string }) => d.name)).toEqual(["_ResourceId", "Computer"]);
-      const receiver = group.properties.azureFunctionReceivers[0];
-      expect(receiver).toMatchObject({ functionAppResourceId: site.id, functionName: "Alerts", useCommonAlertSchema: true });
-      expect(receiver.httpTriggerUrl).toContain(`listKeys('${site.id}/host/default'`);
-      expect(receiver.httpTriggerUrl).toContain("/api/alerts?code=");
+      expect(rule.properties.criteria.allOf[0].resourceIdColumn).toBe("_ResourceId");
+      expect(rule.properties).toMatchObject({ evaluationFrequency: "PT15M", windowSize: "PT30M", autoMitigate: false });
+      expect(group.properties.azureFunctionReceivers).toEqual([]);
+      expect(group.properties.webhookReceivers).toEqual([
+        {
+          name: "rdp-medic-alerts",
+          serviceUri: `https://[reference('${site.id}', '2025-03-01').defaultHostName]/api/alerts`.replace(/^https:\/\/\[(.*)\]\/api\/alerts$/, "[format('https://{0}/api/alerts', $1)]"),
+          useCommonAlertSchema: true,
+          useAadAuth: true,
+          objectId: ENTRA_APP_OBJECT_ID,
+          identifierUri: `api://${ENTRA_CLIENT_ID}`,
+          tenantId: DEPLOYMENT.tenantId,
+        },
+      ]);
+      // The app checks the same audience, and knows its client ID.
+      expect(appSettings(fleet).get("ENTRA_AUDIENCE")).toBe(`api://${ENTRA_CLIENT_ID}`);
+      expect(appSettings(fleet).get("ENTRA_CLIENT_ID")).toBe(ENTRA_CLIENT_ID);
+      expect(appSettings(fleet).get("ALERT_AUTH")).toBe("entra");
     });
 
-    it("no deployment output carries a key", () => {
-      for (const value of Object.values(fleet.outputs)) expect(JSON.stringify(value)).not.toMatch(/list\w*\(/);
+    it("with alertAuth function-key the template gives the action group no receiver and no key: the hook adds it after deploy", () => {
+      const group = single(restore.predictedResources, "Microsoft.Insights/actionGroups");
+      expect(group.properties.webhookReceivers).toEqual([]);
+      expect(group.properties.azureFunctionReceivers).toEqual([]);
+      expect(appSettings(restore).get("ALERT_AUTH")).toBe("function-key");
+      expect(restore.outputs.RDPMEDIC_ALERT_AUTH).toBe("function-key");
+      expect(restore.outputs.RDPMEDIC_ACTION_GROUP_ID).toBe(group.id);
+      expect(restore.outputs.RDPMEDIC_ALERT_FUNCTION_NAME).toBe("Alerts");
+    });
+
+    it("nothing anywhere reads or holds a key: no list*() call, no host key path, no ?code=", () => {
+      for (const s of [fleet, restore]) {
+        const text = JSON.stringify(s);
+        expect(text).not.toMatch(/list\w*\(/i);
+        expect(text).not.toMatch(/\/host\/(default|_master)|\?code=/i);
+      }
+    });
+  });
+
+  describe("durable backend", () => {
+    it("azure-storage (the default): no scheduler, host.json's Azure Storage provider untouched", () => {
+      expect(ofType(fleet.predictedResources, "Microsoft.DurableTask/schedulers")).toEqual([]);
+      for (const name of appSettings(fleet).keys()) expect(name).not.toMatch(/DURABLE_TASK_SCHEDULER|AzureFunctionsJobHost__/);
+    });
+
+    it("durable-task-scheduler: a scheduler and a task hub named TASK_HUB_NAME, the identity a Durable Task Data Contributor, the app pointed at it", () => {
+      const scheduler = single(restore.predictedResources, "Microsoft.DurableTask/schedulers");
+      const hub = single(restore.predictedResources, "Microsoft.DurableTask/schedulers/taskHubs");
+      expect(hub.name).toBe(`${scheduler.name}/RdpMedic`);
+      expect(scheduler.properties.ipAllowlist).toEqual(["0.0.0.0/0"]);
+      const identity = single(restore.predictedResources, "Microsoft.ManagedIdentity/userAssignedIdentities");
+      const contributor = ofType(restore.predictedResources, "Microsoft.Authorization/roleAssignments").filter((a) =>
+        a.id.startsWith(`${scheduler.id}/providers/`),
+      );
+      expect(contributor.map((a) => roleGuidOf(a.properties.roleDefinitionId))).toEqual([BUILT_IN_ROLES.durableTaskDataContributor]);
+      expect(contributor[0]!.properties.principalId).toContain(identity.id);
+      const settings = appSettings(restore);
+      expect(settings.get("AzureFunctionsJobHost__extensions__durableTask__storageProvider__type")).toBe("azureManaged");
+      expect(settings.get("AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName")).toBe(
+        "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+      );
+      expect(settings.get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")).toBe(
+        `[format('Endpoint={0};Authentication=ManagedIdentity;ClientID={1}', reference('${scheduler.id}', '2025-11-01').endpoint, reference('${identity.id}', '2024-11-30').clientId)]`,
+      );
+      expect(settings.get("TASK_HUB_NAME")).toBe("RdpMedic");
+      // The host itself still uses the storage account (timers, leases, keys).
+      expect(settings.get("AzureWebJobsStorage__credential")).toBe("managedidentity");
     });
   });
 });

@@ -15,6 +15,25 @@ function bicepFiles(dir: string): string[] {
 describe.skipIf(!bicep)("infra: the real Bicep CLI accepts it strictly and offline", () => {
   const cli = bicep!;
 
+  it("the recent-API-versions rule is on, as an error", () => {
+    const config = JSON.parse(readFileSync(join(INFRA_DIR, "bicepconfig.json"), "utf8")) as {
+      analyzers: { core: { rules: Record<string, { level: string }> } };
+    };
+    expect(config.analyzers.core.rules["use-recent-api-versions"]).toEqual({ level: "error" });
+  });
+
+  it("an API version older than two years (when a newer one exists) fails the lint", () => {
+    const copy = new InfraCopy();
+    try {
+      const path = "modules/identity.bicep";
+      copy.write(path, copy.read(path).replace(/userAssignedIdentities@[\w-]+/, "userAssignedIdentities@2023-01-31"));
+      const { results } = lint(cli, "main.bicep", copy.dir);
+      expect(results.map((r) => [r.ruleId, r.level])).toContainEqual(["use-recent-api-versions", "error"]);
+    } finally {
+      copy.remove();
+    }
+  });
+
   it("runs the pinned Bicep CLI", () => {
     expect(runBicep(cli, ["--version"]).stdout).toContain("Bicep CLI version 0.49.2");
   });
@@ -25,10 +44,17 @@ describe.skipIf(!bicep)("infra: the real Bicep CLI accepts it strictly and offli
     expect(run.status).toBe(0);
   });
 
-  it("main.bicepparam lints clean and builds into parameters for main.bicep", () => {
-    const { results } = lint(cli, "main.bicepparam");
+  it("main.bicepparam lints clean and builds into parameters for main.bicep (with azd's environment set)", () => {
+    const env = {
+      AZURE_ENV_NAME: "lint",
+      AZURE_LOCATION: "westeurope",
+      RDPMEDIC_TARGET_SCOPES: "/subscriptions/22222222-2222-2222-2222-222222222222",
+      RDPMEDIC_LICENSE_SERVERS: "rdls01.corp.example",
+      RDPMEDIC_ENTRA_CLIENT_ID: "77777777-7777-7777-7777-777777777777",
+    };
+    const { results } = lint(cli, "main.bicepparam", INFRA_DIR, env);
     expect(describeDiagnostics(results)).toBe("");
-    const built = runBicep(cli, ["build-params", "main.bicepparam", "--stdout"]);
+    const built = runBicep(cli, ["build-params", "main.bicepparam", "--stdout"], env);
     expect(built.status, built.stderr).toBe(0);
     expect(built.stderr).toBe("");
     const output = JSON.parse(built.stdout) as { parametersJson: string };

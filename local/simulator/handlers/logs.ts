@@ -3,7 +3,9 @@ import type { Handler, SimContext } from "../context";
 import { ArmError } from "../errors";
 import type { SimRequest } from "../http";
 import { canonicalId } from "../ids";
-import { EVENT_COLUMNS, type EventSource, eventRows, parseTimespan, readsEventTable } from "../logs-query";
+import { runQuery, UnsupportedKql } from "../kql/evaluate";
+import type { KqlDiagnostic } from "../kql/language";
+import { analyzeLogsQuery, type EventSource, eventTableRows, parseTimespan } from "../logs-query";
 import type { SimVm } from "../model";
 import { isRecord } from "../validate";
 
@@ -52,11 +54,16 @@ function queryBody(req: SimRequest): Record<string, unknown> {
   return body;
 }
 
+/**
+ * Binds the query with Microsoft's Kusto language service against the Event table (400 with the diagnostic, as Log
+ * Analytics answers a query that does not parse or bind), then runs it over the Event rows of the VMs in scope
+ * inside the request's timespan.
+ */
 function answer(ctx: SimContext, vms: SimVm[], body: Record<string, unknown>) {
   const query = body.query as string;
-  if (!readsEventTable(query)) {
-    throw logsError(400, "BadArgumentError", "The simulator answers queries on the Event table only (the query must start with 'Event').");
-  }
+  const analyzed = analyzeLogsQuery(query);
+  const error = analyzed.diagnostics[0];
+  if (error) throw queryError(error);
   const now = ctx.options.clock();
   let window;
   if (body.timespan !== undefined) {
@@ -65,12 +72,44 @@ function answer(ctx: SimContext, vms: SimVm[], body: Record<string, unknown>) {
   }
   const sources: EventSource[] = vms.map((vm) => {
     const guest = ctx.state.guestOf(vm);
-    return { computerName: guest.computerName, resourceId: vm.key, events: guest.events };
+    return { computerName: guest.computerName, resourceId: vm.key, subscriptionId: vm.subscriptionId, workspaceId: vm.workspaceId ?? "", events: guest.events };
   });
-  return {
-    status: 200,
-    body: { tables: [{ name: "PrimaryResult", columns: EVENT_COLUMNS.map((c) => ({ ...c })), rows: eventRows(sources, query, window, now) }] },
-  };
+  let result;
+  try {
+    result = runQuery(analyzed, { Event: eventTableRows(sources, window) }, now);
+  } catch (err) {
+    if (err instanceof UnsupportedKql) throw logsError(501, "NotImplementedInSimulator", `The query binds, but ${err.message}.`);
+    throw err;
+  }
+  return { status: 200, body: { tables: [{ name: "PrimaryResult", columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows: result.rows }] } };
+}
+
+/**
+ * Log Analytics' answer to a query that does not parse or bind: 400 BadArgumentError, an innererror SyntaxError or
+ * SemanticError, and inside it the language service's diagnostic with its place in the query.
+ */
+function queryError(d: KqlDiagnostic): ArmError {
+  return new QueryError(d);
+}
+
+class QueryError extends ArmError {
+  constructor(private readonly diagnostic: KqlDiagnostic) {
+    super(400, "BadArgumentError", "The request had some invalid properties");
+  }
+
+  override toBody(): { error: Record<string, unknown> } {
+    const d = this.diagnostic;
+    return {
+      error: {
+        message: this.message,
+        code: this.code,
+        correlationId: randomUUID(),
+        innererror: d.syntax
+          ? { code: "SyntaxError", message: "A recognition error occurred in the query.", innererror: { code: "SYN0002", message: d.message, line: d.line, pos: d.column, kustoCode: d.code } }
+          : { code: "SemanticError", message: "A semantic error occurred.", innererror: { code: "SEM0100", message: d.message, line: d.line, pos: d.column, kustoCode: d.code } },
+      },
+    };
+  }
 }
 
 /** Log Analytics' own error shape: code, message, correlationId, innererror. */

@@ -19,9 +19,9 @@ export function msiToken(issuer: TokenIssuer, secret: string, req: SimRequest): 
   if (apiVersion !== "2019-08-01") {
     return { status: 400, body: { statusCode: 400, message: `Unsupported api-version '${apiVersion ?? ""}'; use 2019-08-01.` } };
   }
-  const issued = issuer.issue(resource);
   // A user-assigned identity is asked for by client_id; the answer names the identity it is for.
   const clientId = req.url.searchParams.get("client_id") ?? SYSTEM_ASSIGNED_CLIENT_ID;
+  const issued = issuer.issue(resource, clientId);
   return {
     status: 200,
     body: {

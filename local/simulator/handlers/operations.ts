@@ -63,6 +63,6 @@ function monitorAnswer(op: SimOperation, req: SimRequest, retry: Record<string, 
   if (op.status === "InProgress") return { status: 202, headers: { ...retry, Location: req.url.toString() } };
   if (op.status === "Failed" && op.outcome && !op.outcome.ok) return { status: 400, body: { error: op.outcome.error } };
   const result = op.outcome?.ok ? op.outcome.result : undefined;
-  const body = result ?? op.resultBody?.();
+  const body = result ?? (op.finalBody === "empty" ? undefined : op.resultBody?.());
   return body === undefined ? { status: 200 } : { status: 200, body };
 }

@@ -1,13 +1,16 @@
-import { acceptedAction, faultTarget, findVm, type Handler, noteVm } from "../context";
+import { faultTarget, findVm, type Handler, noteVm } from "../context";
 import { ArmError, invalidParameter, RUN_COMMAND_CONFLICT_MESSAGE, VM_NOT_RUNNING_MESSAGE } from "../errors";
 import { jsonBody } from "../http";
+import { answerAction } from "../lro-answer";
 import type { OperationOutcome } from "../operations";
 import { isReadOnlyScript, scriptNameOf } from "../script-name";
 import { lastBytes } from "../truncate";
+import { effectivePowerState, markProvisioning } from "../vm-state";
 
 /**
- * POST runCommand (the action kind): 202 + Azure-AsyncOperation + Location. The script runs through the guest
- * runtime in the background; the Location URL then answers the StdOut/StdErr statuses (last 4096 bytes each).
+ * POST runCommand (the action kind): 202 + Azure-AsyncOperation and/or Location (or 200 with the result, by
+ * variant). The script runs through the guest runtime in the background; the Location URL (and the status body's
+ * properties.output) then answer the StdOut/StdErr statuses (last 4096 bytes each).
  */
 
 const OUTPUT_LIMIT_BYTES = 4096;
@@ -18,7 +21,7 @@ const BUILT_IN_COMMANDS = new Set([
   "enablewindowsupdate", "ipconfig", "rdpsettings", "resetrdpcert", "setrdpport", "runpowershellscript",
 ]);
 
-export const runCommand: Handler = (ctx, req, params) => {
+export const runCommand: Handler = async (ctx, req, params) => {
   const vm = findVm(ctx, params);
   noteVm(req, vm);
   const body = jsonBody(req);
@@ -38,7 +41,7 @@ export const runCommand: Handler = (ctx, req, params) => {
   if (scriptName !== undefined) req.note.script = scriptName;
   req.note.stateChanging = !isReadOnlyScript(scriptName);
 
-  if (vm.powerState !== "running") throw new ArmError(409, "OperationNotAllowed", VM_NOT_RUNNING_MESSAGE);
+  if (effectivePowerState(ctx, vm) !== "running") throw new ArmError(409, "OperationNotAllowed", VM_NOT_RUNNING_MESSAGE);
   if (vm.runCommandOperationId !== undefined) throw new ArmError(409, "Conflict", RUN_COMMAND_CONFLICT_MESSAGE);
 
   const target = faultTarget(req);
@@ -57,8 +60,10 @@ export const runCommand: Handler = (ctx, req, params) => {
     ...(scriptName !== undefined ? { script: scriptName } : {}),
     neverFinishes,
     ...(outcome ? { outcome } : {}),
-    onComplete: () => {
+    onComplete: (done) => {
       if (vm.runCommandOperationId === op.id) delete vm.runCommandOperationId;
+      // A failed extension leaves the VM Failed (the agent-not-ready refusal does not: the extension never ran).
+      if (!(done.outcome && !done.outcome.ok && done.outcome.error.code === AGENT_NOT_READY_CODE)) markProvisioning(vm, done);
     },
   });
   vm.runCommandOperationId = op.id;
@@ -85,7 +90,7 @@ export const runCommand: Handler = (ctx, req, params) => {
     op.work = work;
     ctx.background(work);
   }
-  return acceptedAction(ctx, req, op);
+  return answerAction(ctx, req, op, vm.key);
 };
 
 function parseParameters(value: unknown): Record<string, string> {
@@ -109,9 +114,11 @@ function outputStatus(stream: "StdOut" | "StdErr", message: string): Record<stri
   return { code: `ComponentStatus/${stream}/succeeded`, level: "Info", displayStatus: "Provisioning succeeded", message };
 }
 
+const AGENT_NOT_READY_CODE = "VMAgentStatusCommunicationError";
+
 function agentNotReadyError(vmName: string): { code: string; message: string } {
   return {
-    code: "VMAgentStatusCommunicationError",
+    code: AGENT_NOT_READY_CODE,
     message:
       `VM '${vmName}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, the VM has a ` +
       "running VM agent, and that it can establish outbound connections to Azure storage. Please refer to " +

@@ -1,4 +1,5 @@
 import { findVm, type Handler, noteVm } from "../context";
+import { observeResourceOperations } from "../disk-operation";
 import { json, page } from "../http";
 import { readInstanceView, renderVm } from "../render-vm";
 
@@ -7,16 +8,16 @@ import { readInstanceView, renderVm } from "../render-vm";
 export const getVm: Handler = (ctx, req, params) => {
   const vm = findVm(ctx, params);
   noteVm(req, vm);
-  for (const op of ctx.ops.inProgressFor(vm.key)) ctx.ops.observe(op);
+  observeResourceOperations(ctx, req, vm.key);
   const expand = req.url.searchParams.get("$expand")?.toLowerCase();
-  const view = expand === "instanceview" ? readInstanceView(ctx.state, vm, ctx.options.clock()) : undefined;
-  return json(200, renderVm(ctx.state, vm, view));
+  const view = expand === "instanceview" ? readInstanceView(ctx, req, vm) : undefined;
+  return json(200, renderVm(ctx, vm, view));
 };
 
 export const getInstanceView: Handler = (ctx, req, params) => {
   const vm = findVm(ctx, params);
   noteVm(req, vm);
-  return json(200, readInstanceView(ctx.state, vm, ctx.options.clock()));
+  return json(200, readInstanceView(ctx, req, vm));
 };
 
 export const listVms: Handler = (ctx, req, params) => {
@@ -26,6 +27,6 @@ export const listVms: Handler = (ctx, req, params) => {
   const vms = [...ctx.state.vms.values()]
     .filter((vm) => vm.subscriptionId.toLowerCase() === sub && (rg === undefined || vm.resourceGroup.toLowerCase() === rg))
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map((vm) => renderVm(ctx.state, vm));
+    .map((vm) => renderVm(ctx, vm));
   return json(200, page(req, vms, ctx.options.listPageSize));
 };

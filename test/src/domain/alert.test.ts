@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/errors";
-import { MAX_ALERT_BYTES, parseAlert, parseAlertBody } from "../../../src/domain/alert";
+import { alertKey, bounded, MAX_ALERT_BYTES, MAX_ALERT_ID_CHARS, MAX_ALERT_RULE_CHARS, parseAlert, parseAlertBody } from "../../../src/domain/alert";
 
 const SUB = "6e0f3c54-1b6e-4a3b-9d2f-2f1c8b7a9e10";
 const vmId = (name: string) =>
@@ -117,5 +117,59 @@ describe("alert parsing rejects bad bodies with stable codes", () => {
     alert.data.essentials.alertTargetIDs = ["/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z"];
     alert.data.essentials.configurationItems = ["z"];
     expect(parseAlert(alert).vms).toEqual([]);
+  });
+});
+
+describe("bounded before use: every way of naming a VM counts, every string is cut to a recordable size", () => {
+  const logAlert = (dimensions: Array<Array<{ name: string; value: string }>>, essentials: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      schemaId: "azureMonitorCommonAlertSchema",
+      data: {
+        essentials: { alertId: "a", alertRule: "r", monitorCondition: "Fired", signalType: "Log", ...essentials },
+        alertContext: { condition: { allOf: dimensions.map((d) => ({ dimensions: d })) } },
+      },
+    });
+
+  it("120 VMs named by Computer dimension are refused like 120 named by resource ID: before any lookup", () => {
+    const computers = Array.from({ length: 120 }, (_, i) => [{ name: "Computer", value: `host-${i}` }]);
+    expect(codeOf(() => parseAlertBody(logAlert(computers)))).toBe("too-many-targets");
+    const ids = Array.from({ length: 120 }, (_, i) => [{ name: "_ResourceId", value: vmId(`vm-${i}`) }]);
+    expect(codeOf(() => parseAlertBody(logAlert(ids)))).toBe("too-many-targets");
+  });
+
+  it("the cap counts resource IDs and computer names together, and lets exactly 100 through", () => {
+    const mixed = (ids: number, names: number) => [
+      ...Array.from({ length: ids }, (_, i) => [{ name: "_ResourceId", value: vmId(`vm-${i}`) }]),
+      ...Array.from({ length: names }, (_, i) => [{ name: "Computer", value: `host-${i}` }]),
+    ];
+    expect(codeOf(() => parseAlertBody(logAlert(mixed(60, 41))))).toBe("too-many-targets");
+    const ok = parseAlertBody(logAlert(mixed(60, 40)));
+    expect(ok.vms.length + ok.computerNames.length).toBe(100);
+  });
+
+  it("an alert ID and a rule name of any length come back bounded, distinct, and start as they did", () => {
+    const long = `/subscriptions/${SUB}/providers/Microsoft.AlertsManagement/alerts/${"a".repeat(2000)}`;
+    const alert = parseAlertBody(logAlert([[{ name: "_ResourceId", value: vmId("vm-1") }]], { alertId: long, alertRule: "r".repeat(5000) }));
+    expect(alert.alertId.length).toBe(MAX_ALERT_ID_CHARS);
+    expect(alert.alertId.startsWith(long.slice(0, 400))).toBe(true);
+    expect(alert.alertRule.length).toBe(MAX_ALERT_RULE_CHARS);
+    const other = parseAlertBody(logAlert([[{ name: "_ResourceId", value: vmId("vm-1") }]], { alertId: `${long}b` }));
+    expect(other.alertId).not.toBe(alert.alertId);
+    // Values within the bound are kept exactly.
+    expect(bounded("x".repeat(MAX_ALERT_ID_CHARS), MAX_ALERT_ID_CHARS)).toBe("x".repeat(MAX_ALERT_ID_CHARS));
+    // A cut never ends inside a surrogate pair.
+    const emoji = bounded("\u{1F600}".repeat(400), 100);
+    expect(emoji.length).toBeLessThanOrEqual(100);
+    expect(/[\uD800-\uDBFF]…/.test(emoji)).toBe(false);
+  });
+
+  it("alert keys are short, stable and distinct", () => {
+    expect(alertKey("a")).toMatch(/^[0-9a-f]{16}$/);
+    expect(alertKey("a")).toBe(alertKey("a"));
+    expect(alertKey("a")).not.toBe(alertKey("b"));
+  });
+
+  it("duplicate keys in an alert are refused", () => {
+    expect(codeOf(() => parseAlertBody('{"schemaId":"azureMonitorCommonAlertSchema","schemaId":"x","data":{}}'))).toBe("duplicate-key");
   });
 });

@@ -22,12 +22,26 @@ describe("manual run request", () => {
 });
 
 describe("approval decision body", () => {
-  it("empty body is allowed", () => expect(parseDecisionBody("")).toEqual({ by: "unknown" }));
-  it("keeps by and comment", () =>
-    expect(parseDecisionBody(JSON.stringify({ by: "alice", comment: "ok" }))).toEqual({ by: "alice", comment: "ok" }));
-  it("refuses control characters and unknown fields", () => {
-    expect(() => parseDecisionBody(JSON.stringify({ by: "a\nb" }))).toThrow(expect.objectContaining({ code: "by-invalid" }));
+  it("empty body is allowed", () => {
+    expect(parseDecisionBody("")).toEqual({});
+    expect(parseDecisionBody("{}")).toEqual({});
+    expect(parseDecisionBody(JSON.stringify({ comment: "  " }))).toEqual({});
+  });
+  it("keeps the comment, line breaks and all", () =>
+    expect(parseDecisionBody(JSON.stringify({ comment: "ok\nchecked with the license team" }))).toEqual({ comment: "ok\nchecked with the license team" }));
+  it("never takes who decides from the body: a by field is refused", () => {
+    expect(() => parseDecisionBody(JSON.stringify({ by: "ciso@contoso.com" }))).toThrow(expect.objectContaining({ code: "unknown-field" }));
+    expect(() => parseDecisionBody(JSON.stringify({ comment: "ok", by: "ciso@contoso.com" }))).toThrow(expect.objectContaining({ code: "unknown-field" }));
+  });
+  it("refuses control and bidi characters, long comments and unknown fields", () => {
+    for (const comment of ["a\rb", "a\u0000b", "a\u202eb", "a\u200db", "x".repeat(1001), 42]) {
+      expect(() => parseDecisionBody(JSON.stringify({ comment })), JSON.stringify(comment)).toThrow(expect.objectContaining({ code: "comment-invalid" }));
+    }
+    expect(parseDecisionBody(JSON.stringify({ comment: "x".repeat(1000) })).comment).toHaveLength(1000);
     expect(() => parseDecisionBody(JSON.stringify({ approve: true }))).toThrow(expect.objectContaining({ code: "unknown-field" }));
+  });
+  it("refuses a comment given twice (the last would win in JSON.parse)", () => {
+    expect(() => parseDecisionBody('{"comment":"first","comment":"second"}')).toThrow(expect.objectContaining({ code: "duplicate-key" }));
   });
 });
 

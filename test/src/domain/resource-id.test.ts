@@ -25,6 +25,22 @@ describe("VM resource IDs", () => {
     }
   });
 
+  it("the instance ID of a VM is pinned: a run in flight must be found again by the next deployment", () => {
+    // rdpmedic-<name>-<first 16 hex of sha256(lower-cased resource ID)>; changing the derivation would lose every
+    // run in flight (approvals waiting for days) and let a second run start beside it.
+    expect(instanceIdForVm(parseVmId(id))).toBe("rdpmedic-rdsh-01-1c3b1cb1d3cdf3c9");
+  });
+
+  it("two VMs with the same name in different resource groups and subscriptions are three runs", () => {
+    const other = "0a9b8c7d-6e5f-4a3b-8c1d-2e3f4a5b6c7d";
+    const ids = [
+      id,
+      id.replace("RG-RDSH", "rg-other"),
+      id.replace(SUB, other),
+    ].map((v) => instanceIdForVm(parseVmId(v)));
+    expect(ids).toEqual(["rdpmedic-rdsh-01-1c3b1cb1d3cdf3c9", "rdpmedic-rdsh-01-8d16258a15306102", "rdpmedic-rdsh-01-cb98ba14b38bc9c1"]);
+  });
+
   it.each([
     "",
     "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
