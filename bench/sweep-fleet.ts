@@ -6,7 +6,7 @@ import type { Scenario, ScenarioVm } from "../local/simulator";
 export const BENCH_SUB = "5f1c2b7e-0d3a-4c8e-9b6f-1a2b3c4d5e6f";
 export const BENCH_WORKSPACE = "7a8b9c0d-1e2f-4a3b-8c5d-6e7f8a9b0c1d";
 const GROUP_SIZE = 500;
-const MIX: PresetName[] = ["healthy", "healthy", "healthy", "healthy", "healthy", "healthy", "mode-unset", "grace-running", "no-servers", "gpo-mode-only"];
+const MIX: PresetName[] = ["healthy", "healthy", "healthy", "healthy", "healthy", "healthy", "mode-unset", "grace-running", "no-servers", "gpo-per-device"];
 
 export function benchFleet(n: number, now: Date): Scenario {
   const presets = new Map<PresetName, GuestState>();

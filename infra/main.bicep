@@ -91,8 +91,15 @@ param licensingMode '2' | '4' = '4'
 @description('NO_CALS_ACTION: report (needs a person) or remove-rdsh-role (after approval).')
 param noCalsAction 'report' | 'remove-rdsh-role' = 'report'
 
-@description('REMOVE_UNUSED_LICENSING_ROLE: also remove an RD Licensing role no configuration uses.')
+@description('REMOVE_UNUSED_LICENSING_ROLE: an RD Licensing role no setting on the host uses and that issued no CALs is drift, removed under sweepPolicy enforce after approval.')
 param removeUnusedLicensingRole bool = false
+
+@description('RESTART_WITH_USERS: what a needed restart does while users are signed in: approve (a person approves), wait (for maintenanceWindow) or force.')
+param restartWithUsers 'approve' | 'wait' | 'force' = 'approve'
+
+@description('MAINTENANCE_WINDOW: when restarts with users signed in may happen under restartWithUsers wait, UTC: [days ]HH:MM-HH:MM, e.g. Sat,Sun 02:00-05:00; empty = none.')
+@maxLength(64)
+param maintenanceWindow string = ''
 
 @description('LOGS_ENDPOINT: Log Analytics query endpoint, including /v1 (change it for sovereign clouds).')
 param logsEndpoint string = 'https://api.loganalytics.io/v1'
@@ -208,8 +215,8 @@ param rdpProbePorts int[] = [3389]
 @description('SWEEP_SCHEDULE: when the compliance sweep runs; NCRONTAB, six fields (second minute hour day month day-of-week), UTC.')
 param sweepSchedule string = '0 0 2 * * *'
 
-@description('SWEEP_POLICY: report (changes nothing) or remediate (starts a remediation run for each VM it can fix).')
-param sweepPolicy 'report' | 'remediate' = 'report'
+@description('SWEEP_POLICY: report (changes nothing), remediate (starts a remediation run for each broken VM it can fix) or enforce (also for drift from the policy).')
+param sweepPolicy 'report' | 'remediate' | 'enforce' = 'report'
 
 @description('SWEEP_MAX_CONCURRENCY: most VMs a sweep checks at once (it starts with one and doubles per clean wave).')
 @minValue(1)
@@ -332,6 +339,9 @@ var entraClientIdChecked = isGuid(entraClientId)
 var entraApplicationObjectIdChecked = alertAuth != 'entra' || isGuid(entraApplicationObjectId)
   ? entraApplicationObjectId
   : fail('entraApplicationObjectId (RDPMEDIC_ENTRA_APP_OBJECT_ID): alertAuth is entra, so the secure webhook needs the API app registration\'s object ID, a GUID; got "${entraApplicationObjectId}"')
+var maintenanceWindowChecked = restartWithUsers != 'wait' || !empty(trim(maintenanceWindow))
+  ? maintenanceWindow
+  : fail('maintenanceWindow (RDPMEDIC_MAINTENANCE_WINDOW): restartWithUsers is wait, so restarts with users signed in need a window, e.g. Sat,Sun 02:00-05:00 (UTC)')
 var entraAudienceChecked = !empty(entraAudience) && !contains(entraAudience, ' ') && length(entraAudience) <= 512
   ? entraAudience
   : fail('entraAudience: must be one Application ID URI (e.g. api://<client id>) without spaces')
@@ -454,6 +464,8 @@ var settings appSettingValues = {
   licensingMode: licensingMode
   noCalsAction: noCalsAction
   removeUnusedLicensingRole: removeUnusedLicensingRole ? 'true' : 'false'
+  restartWithUsers: restartWithUsers
+  maintenanceWindow: maintenanceWindowChecked
   armEndpoint: environment().resourceManager
   logsEndpoint: logsEndpoint
   taskHubName: taskHubName

@@ -26,6 +26,12 @@ param alertAuth = readEnvironmentVariable('RDPMEDIC_ALERT_AUTH', 'entra')
 // azure-storage or durable-task-scheduler; likewise.
 param durableBackend = readEnvironmentVariable('RDPMEDIC_DURABLE_BACKEND', 'azure-storage')
 
+// approve, wait or force: what a needed restart does while users are signed in; Bicep refuses any other value.
+param restartWithUsers = readEnvironmentVariable('RDPMEDIC_RESTART_WITH_USERS', 'approve')
+
+// [days ]HH:MM-HH:MM in UTC, e.g. Sat,Sun 02:00-05:00; required when restartWithUsers is wait.
+param maintenanceWindow = readEnvironmentVariable('RDPMEDIC_MAINTENANCE_WINDOW', '')
+
 param onboardByPolicy = bool(readEnvironmentVariable('RDPMEDIC_ONBOARD_BY_POLICY', 'true'))
 
 param policyAllWindowsImages = bool(readEnvironmentVariable('RDPMEDIC_POLICY_ALL_WINDOWS_IMAGES', 'true'))

@@ -4,7 +4,8 @@ import { ConfigError } from "./errors";
 import { isValidLicenseServerName, licenseServerNameProblem, splitList } from "./domain/license-server-name";
 import { printable } from "./domain/printable";
 import { parseScope, type Scope } from "./domain/scope";
-import type { LicensingMode, PlaybookPolicy } from "./domain/playbook";
+import { parseMaintenanceWindow } from "./domain/maintenance-window";
+import { RESTART_WITH_USERS, type LicensingMode, type MaintenanceWindow, type PlaybookPolicy, type RestartWithUsers } from "./domain/playbook";
 import { SWEEP_POLICIES, type SweepPolicy } from "./domain/sweep-record";
 import { parseTagConditions, type TagFilter } from "./domain/sweep-tags";
 
@@ -49,7 +50,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "REMOVE_UNUSED_LICENSING_ROLE",
     required: false,
     example: "false",
-    description: "true: also remove an RD Licensing role installed on a session host that no configuration uses.",
+    description:
+      "true: an RD Licensing role installed on a session host that no setting there uses and that has issued no CALs to anyone counts as drift; it is removed only under SWEEP_POLICY=enforce, after approval.",
+  },
+  {
+    name: "RESTART_WITH_USERS",
+    required: false,
+    example: "approve",
+    description:
+      "What a needed restart does while users are signed in (active or disconnected) or could not be counted: approve (default; a person approves it, the notification says how many users), wait (the run waits for MAINTENANCE_WINDOW, then changes and restarts) or force (restart anyway).",
+  },
+  {
+    name: "MAINTENANCE_WINDOW",
+    required: false,
+    example: "Sat,Sun 02:00-05:00",
+    description:
+      "When restarts with users signed in may happen under RESTART_WITH_USERS=wait, in UTC: [days ]HH:MM-HH:MM, days Mon..Sun, comma-separated or ranges (Mon-Fri); default every day; an end before the start runs past midnight. Required with RESTART_WITH_USERS=wait.",
   },
   {
     name: "ARM_ENDPOINT",
@@ -165,7 +181,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     required: false,
     example: "report",
     description:
-      "What a sweep does with noncompliant VMs: report (default; changes nothing) or remediate (starts the per-VM remediation run, with its snapshot, approvals and safety checks, for VMs it can fix).",
+      "What a sweep does with noncompliant VMs: report (default; changes nothing), remediate (starts the per-VM remediation run, with its snapshot, approvals and safety checks, for VMs whose licensing is broken and that it can fix) or enforce (also for VMs whose working configuration differs from the policy: drift is brought back to it, with the same approvals).",
   },
   {
     name: "SWEEP_MAX_CONCURRENCY",
@@ -577,10 +593,27 @@ function ncrontab(env: Env, name: string, fallback: string): string {
   return schedule;
 }
 
+/** RESTART_WITH_USERS and MAINTENANCE_WINDOW (which wait needs). */
+function restartPolicy(env: Env): Pick<PlaybookPolicy, "restartWithUsers" | "maintenanceWindow"> {
+  const restart = text(env, "RESTART_WITH_USERS") ?? "approve";
+  if (!(RESTART_WITH_USERS as readonly string[]).includes(restart)) {
+    fail("RESTART_WITH_USERS", `must be approve, wait or force, not ${printable(restart, 40)}`);
+  }
+  const windowText = text(env, "MAINTENANCE_WINDOW");
+  let maintenanceWindow: MaintenanceWindow | undefined;
+  if (windowText !== undefined) {
+    const parsed = parseMaintenanceWindow(windowText);
+    if (typeof parsed === "string") fail("MAINTENANCE_WINDOW", `${parsed}, not ${printable(windowText, 40)}`);
+    maintenanceWindow = parsed;
+  }
+  if (restart === "wait" && maintenanceWindow === undefined) fail("MAINTENANCE_WINDOW", "must be set when RESTART_WITH_USERS is wait");
+  return { restartWithUsers: restart as RestartWithUsers, maintenanceWindow };
+}
+
 function sweepConfig(env: Env): SweepConfig {
   const schedule = ncrontab(env, "SWEEP_SCHEDULE", "0 0 2 * * *");
   const policy = text(env, "SWEEP_POLICY") ?? "report";
-  if (!(SWEEP_POLICIES as readonly string[]).includes(policy)) fail("SWEEP_POLICY", `must be report or remediate, not "${policy.slice(0, 40)}"`);
+  if (!(SWEEP_POLICIES as readonly string[]).includes(policy)) fail("SWEEP_POLICY", `must be report, remediate or enforce, not "${policy.slice(0, 40)}"`);
   const workspaceIds = splitList(text(env, "SWEEP_WORKSPACE_IDS") ?? "");
   for (const id of workspaceIds) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
@@ -667,6 +700,8 @@ export function loadConfig(env: Env = process.env): Config {
       licenseServers: servers,
       noCalsAction: noCals as PlaybookPolicy["noCalsAction"],
       removeUnusedLicensingRole: bool(env, "REMOVE_UNUSED_LICENSING_ROLE", false),
+      ...restartPolicy(env),
+      enforceDriftInSweeps: text(env, "SWEEP_POLICY") === "enforce",
     },
     armEndpoint: httpsUrl(env, "ARM_ENDPOINT", "https://management.azure.com"),
     logsEndpoint: httpsUrl(env, "LOGS_ENDPOINT", "https://api.loganalytics.io/v1"),

@@ -151,6 +151,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'LICENSING_MODE', value: settings.licensingMode }
         { name: 'NO_CALS_ACTION', value: settings.noCalsAction }
         { name: 'REMOVE_UNUSED_LICENSING_ROLE', value: settings.removeUnusedLicensingRole }
+        { name: 'RESTART_WITH_USERS', value: settings.restartWithUsers }
+        { name: 'MAINTENANCE_WINDOW', value: settings.maintenanceWindow }
         { name: 'ARM_ENDPOINT', value: settings.armEndpoint }
         { name: 'LOGS_ENDPOINT', value: settings.logsEndpoint }
         { name: 'MANAGED_IDENTITY_CLIENT_ID', value: identityClientId }

@@ -13,6 +13,10 @@ type appSettingValues = {
   noCalsAction: 'report' | 'remove-rdsh-role'
   @description('REMOVE_UNUSED_LICENSING_ROLE: true or false.')
   removeUnusedLicensingRole: 'true' | 'false'
+  @description('RESTART_WITH_USERS: approve, wait or force.')
+  restartWithUsers: 'approve' | 'wait' | 'force'
+  @description('MAINTENANCE_WINDOW: [days ]HH:MM-HH:MM in UTC; empty = none.')
+  maintenanceWindow: string
   @description('ARM_ENDPOINT: Azure Resource Manager endpoint.')
   armEndpoint: string
   @description('LOGS_ENDPOINT: Log Analytics query endpoint, including /v1.')
@@ -45,8 +49,8 @@ type appSettingValues = {
   allowSelfApproval: 'true' | 'false'
   @description('SWEEP_SCHEDULE: NCRONTAB schedule (six fields) of the compliance sweep.')
   sweepSchedule: string
-  @description('SWEEP_POLICY: report or remediate.')
-  sweepPolicy: 'report' | 'remediate'
+  @description('SWEEP_POLICY: report, remediate or enforce.')
+  sweepPolicy: 'report' | 'remediate' | 'enforce'
   @description('SWEEP_MAX_CONCURRENCY: most VMs a sweep checks at once.')
   sweepMaxConcurrency: string
   @description('SWEEP_MAX_ERRORS: failed checks after which a sweep starts no new check.')

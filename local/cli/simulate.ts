@@ -86,6 +86,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
         if (report.snapshotId) say(`  snapshot   ${report.snapshotId.split("/").pop()}`);
         for (const cause of report.causes) say(`  cause      ${cause.code}: ${cause.detail}`);
         for (const step of report.steps) say(`  step       ${step.step.kind} ${step.status}${step.before ? ` ${JSON.stringify(step.before)} -> ${JSON.stringify(step.after)}` : ""}`);
+        if (report.restart && report.restart.mode !== "none") say(`  restart    ${report.restart.detail}`);
         for (const action of report.humanActions) say(`  for a person: ${action}`);
         say(`  RDP now    ${after.state} — ${after.detail}`);
       }

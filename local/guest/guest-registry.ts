@@ -42,13 +42,28 @@ export function deleteRegValue(state: GuestState, key: string, name: string): vo
   if (storedName !== undefined) delete values[storedName];
 }
 
-/** A REG_DWORD as the scripts report it (unsigned), null when absent. */
+/** A REG_DWORD as the scripts report it (unsigned); null when absent or of another kind (Windows reads only a DWORD). */
 export function readDword(state: GuestState, key: string, name: string): number | null {
   const v = getRegValue(state, key, name);
-  if (v === undefined) return null;
-  if (v.type === "REG_DWORD") return v.value >>> 0;
-  const n = Number.parseInt(String(v.value), 10);
-  return Number.isNaN(n) ? null : n >>> 0;
+  return v?.type === "REG_DWORD" ? v.value >>> 0 : null;
+}
+
+/** What Get-ItemProperty hands a script for a value, as text entries (Get-RegMultiString's @($value)). */
+export function entriesOf(v: RegValue): string[] {
+  switch (v.type) {
+    case "REG_MULTI_SZ":
+      return [...v.value];
+    case "REG_SZ":
+    case "REG_EXPAND_SZ":
+      return [v.value];
+    case "REG_DWORD":
+      return [String(v.value | 0)];
+    case "REG_QWORD":
+      return [String(v.value)];
+    case "REG_BINARY":
+    case "REG_NONE":
+      return [...Buffer.from(v.value, "base64")].map(String);
+  }
 }
 
 /** The RDP listener's port: RDP-Tcp PortNumber, 3389 unless set to another valid port. */
@@ -61,8 +76,7 @@ export function rdpPort(state: GuestState): number {
 export function readMultiString(state: GuestState, key: string, name: string): string[] | null {
   const v = getRegValue(state, key, name);
   if (v === undefined) return null;
-  const entries = v.type === "REG_MULTI_SZ" ? v.value : [String(v.value)];
-  return entries.filter((e) => e.trim().length > 0);
+  return entriesOf(v).filter((e) => e.trim().length > 0);
 }
 
 /** Splits a comma-separated list, trims, drops empties (PowerShell's Trim and JavaScript's trim agree on ASCII). */
@@ -77,8 +91,7 @@ export function splitCommaList(value: string): string[] {
 export function readCommaList(state: GuestState, key: string, name: string): string[] | null {
   const v = getRegValue(state, key, name);
   if (v === undefined) return null;
-  const text = v.type === "REG_MULTI_SZ" ? v.value.join(",") : String(v.value);
-  const names = splitCommaList(text);
+  const names = splitCommaList(entriesOf(v).join(","));
   return names.length === 0 ? null : names;
 }
 
@@ -97,11 +110,12 @@ export interface LicensingConfig {
   serversSource: "policy" | "local";
 }
 
-/** The licensing values Windows uses: Group Policy wins over the local ones. */
+/** The licensing values Windows uses: Group Policy wins over the local ones, which count only as the kind Windows reads. */
 export function licensingConfig(state: GuestState): LicensingConfig {
   const localMode = readDword(state, KEYS.licensingCore, "LicensingMode");
   const policyMode = readDword(state, KEYS.policy, "LicensingMode");
-  const specifiedServers = readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers");
+  const specifiedValue = getRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers");
+  const specifiedServers = specifiedValue?.type === "REG_MULTI_SZ" ? readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers") : null;
   const policyServers = readCommaList(state, KEYS.policy, "LicenseServers");
   return {
     localMode,
@@ -109,32 +123,67 @@ export function licensingConfig(state: GuestState): LicensingConfig {
     effectiveMode: policyMode ?? localMode,
     specifiedServers,
     policyServers,
-    effectiveServers: policyServers ?? specifiedServers,
+    effectiveServers: policyServers ?? (specifiedServers !== null && specifiedServers.length > 0 ? specifiedServers : null),
     serversSource: policyServers !== null ? "policy" : "local",
   };
 }
 
 
-/** The addresses a name resolves to in the fake network (an IP literal resolves to itself). */
+/** The addresses a name resolves to in the fake network (an IP literal resolves to itself, localhost to 127.0.0.1). */
 export function resolveHost(state: GuestState, name: string): string[] {
   if (/^([0-9]{1,3}\.){3}[0-9]{1,3}$/.test(name) || name.includes(":")) return [name];
-  const stored = findName(state.network.dns, name.replace(/\.$/, ""));
+  const bare = name.replace(/\.$/, "");
+  if (bare.toLowerCase() === "localhost") return ["127.0.0.1"];
+  const stored = findName(state.network.dns, bare);
   return stored === undefined ? [] : [...(state.network.dns[stored] ?? [])];
 }
 
+/** A loopback address, or one of the VM's own: reaching it is reaching this VM. */
+export function isOwnAddress(state: GuestState, address: string): boolean {
+  const a = address.toLowerCase();
+  return a === "::1" || a.startsWith("127.") || (state.localAddresses ?? []).some((own) => own.toLowerCase() === a);
+}
+
+/** A port on the VM itself is open when the VM listens on it; elsewhere, as network.openPorts says. */
 export function isPortOpen(state: GuestState, address: string, port: number): boolean {
+  if (isOwnAddress(state, address)) return state.listeningPorts.includes(port);
   const stored = findName(state.network.openPorts, address);
   return stored !== undefined && (state.network.openPorts[stored] ?? []).includes(port);
 }
 
-/** The license server a name reaches over RPC (resolves, TCP 135 answers, a license server is there). */
+/** The license server at an address: the VM's own (under its first own address) when the address is this VM. */
+export function licenseServerAt(state: GuestState, address: string): GuestLicenseServer | undefined {
+  if (isOwnAddress(state, address)) {
+    if (featureState(state, "RDS-Licensing") !== "Installed") return undefined;
+    for (const own of state.localAddresses ?? []) {
+      const stored = findName(state.licenseServers, own);
+      if (stored !== undefined) return state.licenseServers[stored];
+    }
+    return undefined;
+  }
+  const stored = findName(state.licenseServers, address);
+  return stored === undefined ? undefined : state.licenseServers[stored];
+}
+
+/** The license server a name reaches over RPC (resolves, TCP 135 answers, a license server is there), and where. */
 export function reachableLicenseServer(state: GuestState, name: string): GuestLicenseServer | undefined {
   for (const address of resolveHost(state, name)) {
     if (!isPortOpen(state, address, 135)) continue;
-    const stored = findName(state.licenseServers, address);
-    if (stored !== undefined) return state.licenseServers[stored];
+    const server = licenseServerAt(state, address);
+    if (server !== undefined) return server;
   }
   return undefined;
+}
+
+/** Whether the VM's identity may read the license server's WMI at this name (always for the VM itself). */
+export function remoteWmiAllowed(state: GuestState, name: string): boolean {
+  for (const address of resolveHost(state, name)) {
+    if (!isPortOpen(state, address, 135)) continue;
+    const server = licenseServerAt(state, address);
+    if (server === undefined) continue;
+    return isOwnAddress(state, address) || server.remoteWmi === "allowed";
+  }
+  return false;
 }
 
 export function cloneState(state: GuestState): GuestState {

@@ -6,9 +6,9 @@ import {
   findName,
   licensingConfig,
   rdpPort,
-  reachableLicenseServer,
   setRegValue,
 } from "./guest-registry";
+import { licensingWorks } from "./windows";
 
 export const RCM_PROVIDER = "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
 export const RCM_ADMIN_LOG = `${RCM_PROVIDER}/Admin`;
@@ -36,7 +36,8 @@ export function rebootGuest(state: GuestState, now: Date): GuestState {
     }
   }
   next.bootTime = now.toISOString();
-  next.termServiceRunning = true;
+  // A disabled service does not start; every other start type starts at boot here (Remote Desktop is on).
+  next.termServiceRunning = next.termServiceStartType !== "Disabled";
   const port = rdpPort(next);
   if (!next.listeningPorts.includes(port)) next.listeningPorts = [...next.listeningPorts, port];
   next.events = [...next.events, ...bootLicensingEvents(next, now)];
@@ -45,7 +46,7 @@ export function rebootGuest(state: GuestState, now: Date): GuestState {
 
 /** The RCM licensing events a start logs when this RD Session Host cannot get licenses. */
 export function bootLicensingEvents(state: GuestState, now: Date): GuestEvent[] {
-  if (featureState(state, "RDS-RD-Server") !== "Installed") return [];
+  if (featureState(state, "RDS-RD-Server") !== "Installed" || state.termServiceStartType === "Disabled") return [];
   const time = now.toISOString();
   const config = licensingConfig(state);
   const servers = config.effectiveServers ?? [];
@@ -62,11 +63,7 @@ export function bootLicensingEvents(state: GuestState, now: Date): GuestEvent[] 
         : adminEvent(1068, time, MESSAGES.modeNotConfigured(state.graceDaysLeft)),
     );
   }
-  const licensed = servers.some((name) => {
-    const server = reachableLicenseServer(state, name);
-    return server !== undefined && server.activated && server.cals > 0;
-  });
-  if (graceOver && !licensed) {
+  if (graceOver && !licensingWorks(state).works) {
     events.push(systemEvent(1128, time, MESSAGES.graceOver));
   }
   return events;
@@ -82,6 +79,20 @@ const MESSAGES = {
   graceOver:
     "The RD Licensing grace period has expired and the service has not registered with a license server with installed licenses. A RD Licensing server is required for continuous operation. A Remote Desktop Session Host server can operate without a license server for 120 days after initial start up.",
 };
+
+/** A licensing event as RCM logs it (1068 with the days of grace left). */
+export function licensingEvent(id: 1068 | 1069 | 1128 | 1130, time: string, graceDaysLeft = 0): GuestEvent {
+  switch (id) {
+    case 1068:
+      return adminEvent(id, time, MESSAGES.modeNotConfigured(graceDaysLeft));
+    case 1069:
+      return adminEvent(id, time, MESSAGES.modeNotConfiguredGraceOver);
+    case 1128:
+      return systemEvent(id, time, MESSAGES.graceOver);
+    case 1130:
+      return systemEvent(id, time, MESSAGES.noServer);
+  }
+}
 
 function systemEvent(id: number, time: string, message: string): GuestEvent {
   return { log: "System", provider: RCM_PROVIDER, id, time, message };

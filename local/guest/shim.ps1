@@ -11,6 +11,18 @@ $global:ShimState = Get-Content -Raw -LiteralPath $global:ShimStatePath | Conver
 $global:ShimNow = [datetime]::Parse($env:RDPMEDIC_GUEST_NOW, [cultureinfo]::InvariantCulture,
   [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal)
 
+# The process the scripts run in: its architecture (x86 = a 32-bit WOW64 process) and PowerShell version.
+$env:PROCESSOR_ARCHITECTURE = 'AMD64'
+if ([string]$global:ShimState.processArchitecture -eq 'x86') { $env:PROCESSOR_ARCHITECTURE = 'x86' }
+$global:ShimBuild = ''
+$osParts = ([string]$global:ShimState.osVersion).Split('.')
+if ($osParts.Count -ge 3 -and $osParts[2] -match '^\d{1,9}\z') { $global:ShimBuild = $osParts[2] }
+$shimBuildNumber = 0
+if ($global:ShimBuild -ne '') { $shimBuildNumber = [int]$global:ShimBuild }
+$shimPsVersion = "5.1.$shimBuildNumber.1"
+if ($null -ne $global:ShimState.powerShellVersion) { $shimPsVersion = [string]$global:ShimState.powerShellVersion }
+$PSVersionTable['PSVersion'] = [version]$shimPsVersion
+
 $global:ShimDismFeatures = @{ 'Remote-Desktop-Services' = 'RDS-RD-Server'; 'Licensing' = 'RDS-Licensing' }
 $global:ShimFeatureTitles = @{ 'RDS-RD-Server' = 'Remote Desktop Session Host'; 'RDS-Licensing' = 'Remote Desktop Licensing' }
 
@@ -50,27 +62,119 @@ function Get-ShimFeatureState([string]$Name) {
 }
 
 function Resolve-ShimHost([string]$Name) {
-  # An address literal resolves to itself (same rule as resolveHost in guest-registry.ts).
+  # An address literal resolves to itself, localhost to 127.0.0.1 (same rules as resolveHost in guest-registry.ts).
   if ($Name -cmatch '^([0-9]{1,3}\.){3}[0-9]{1,3}\z' -or $Name.Contains(':')) { return ,@($Name) }
+  if (($Name -replace '\.\z', '') -ieq 'localhost') { return ,@('127.0.0.1') }
   $key = Find-ShimName $global:ShimState.network.dns ($Name -replace '\.\z', '')
   if ($null -eq $key) { return ,@() }
   return ,@($global:ShimState.network.dns[$key] | ForEach-Object { [string]$_ })
 }
 
+# A loopback address or one of the VM's own.
+function Test-ShimOwnAddress([string]$Address) {
+  if ($Address -eq '::1' -or $Address.StartsWith('127.')) { return $true }
+  foreach ($own in @($global:ShimState.localAddresses)) { if ($null -ne $own -and [string]$own -ieq $Address) { return $true } }
+  return $false
+}
+
 function Test-ShimPortOpen([string]$Address, [int]$Port) {
+  if (Test-ShimOwnAddress $Address) { return (@($global:ShimState.listeningPorts) -contains $Port) }
   $key = Find-ShimName $global:ShimState.network.openPorts $Address
   if ($null -eq $key) { return $false }
   return (@($global:ShimState.network.openPorts[$key]) -contains $Port)
 }
 
-# The license server (GuestLicenseServer) a name reaches over RPC (TCP 135), or $null.
-function Get-ShimReachableLicenseServer([string]$Name) {
+# The license server at an address: the VM's own (under its first own address) when the address is this VM.
+function Get-ShimLicenseServerAt([string]$Address) {
+  if (Test-ShimOwnAddress $Address) {
+    if ((Get-ShimFeatureState 'RDS-Licensing') -ne 'Installed') { return $null }
+    foreach ($own in @($global:ShimState.localAddresses)) {
+      if ($null -eq $own) { continue }
+      $key = Find-ShimName $global:ShimState.licenseServers ([string]$own)
+      if ($null -ne $key) { return $global:ShimState.licenseServers[$key] }
+    }
+    return $null
+  }
+  $key = Find-ShimName $global:ShimState.licenseServers $Address
+  if ($null -eq $key) { return $null }
+  return $global:ShimState.licenseServers[$key]
+}
+
+# The license server (GuestLicenseServer) a name reaches over RPC (TCP 135), with whether the VM's identity may
+# read its WMI (the VM itself, or a server that grants it), or $null.
+function Get-ShimReachable([string]$Name) {
   foreach ($address in (Resolve-ShimHost $Name)) {
     if (-not (Test-ShimPortOpen $address 135)) { continue }
-    $key = Find-ShimName $global:ShimState.licenseServers $address
-    if ($null -ne $key) { return $global:ShimState.licenseServers[$key] }
+    $server = Get-ShimLicenseServerAt $address
+    if ($null -ne $server) { return @{ Server = $server; WmiAllowed = ((Test-ShimOwnAddress $address) -or [string]$server.remoteWmi -eq 'allowed') } }
   }
   return $null
+}
+
+function Get-ShimReachableLicenseServer([string]$Name) {
+  $reachable = Get-ShimReachable $Name
+  if ($null -eq $reachable) { return $null }
+  return $reachable.Server
+}
+
+# GetTStoLSConnectivityStatus as windows.ts computes it: 6 unreachable, the server's explicit status, 4 older than
+# this host, 5 outside its security group, else 11.
+function Get-ShimConnectivityStatus([string]$Name) {
+  $server = Get-ShimReachableLicenseServer $Name
+  if ($null -eq $server) { return 6 }
+  if ($null -ne $server.connectivity) { return [int]$server.connectivity }
+  $lsBuild = 20348
+  if ($null -ne $server.osBuild) { $lsBuild = [int]$server.osBuild }
+  if ($lsBuild -lt $shimBuildNumber) { return 4 }
+  if ($null -ne $server.allowedHosts) {
+    $allowed = $false
+    foreach ($h in @($server.allowedHosts)) { if ([string]$h -ieq [string]$global:ShimState.computerName) { $allowed = $true } }
+    if (-not $allowed) { return 5 }
+  }
+  return 11
+}
+
+# Win32_TSLicenseKeyPack instances of a license server: the built-in pack, then its packs (or one of cals/issued).
+function Get-ShimKeyPacks($Server) {
+  [pscustomobject]@{ ShimClass = 'Win32_TSLicenseKeyPack'; KeyPackId = 2; KeyPackType = 6; ProductType = 3; ProductVersionID = 0; Description = 'Windows 2000 Server - Built-in TS Per Device CAL'; TotalLicenses = 0; IssuedLicenses = 0; AvailableLicenses = 0 }
+  $packs = @()
+  if ($null -ne $Server.packs) { $packs = @($Server.packs) }
+  elseif ([long]$Server.cals -gt 0) {
+    $type = 'user'
+    if ($null -ne $Server.calType) { $type = [string]$Server.calType }
+    $version = 7
+    if ($null -ne $Server.calVersion) { $version = [int]$Server.calVersion }
+    $packs = @(@{ type = $type; version = $version; total = $Server.cals; issued = $Server.issued })
+  }
+  $id = 3
+  foreach ($pack in $packs) {
+    $productType = 1
+    if ([string]$pack.type -eq 'device') { $productType = 0 }
+    $available = [Math]::Max(0, [long]$pack.total - [long]$pack.issued)
+    [pscustomobject]@{ ShimClass = 'Win32_TSLicenseKeyPack'; KeyPackId = $id; KeyPackType = 2; ProductType = $productType; ProductVersionID = [int]$pack.version; Description = 'Remote Desktop Services CAL'; TotalLicenses = [long]$pack.total; IssuedLicenses = [long]$pack.issued; AvailableLicenses = $available }
+    $id++
+  }
+}
+
+# ---- user sessions: the scripts use the RdpMedicWts type when it exists (Add-Type compiles it on Windows) ----
+class RdpMedicWts {
+  static [int[]] CountUserSessions() {
+    $sessions = $global:ShimState.sessions
+    if ($global:ShimState.Contains('sessions') -and $null -eq $sessions) { throw 'WTSEnumerateSessions failed (shim: sessions cannot be read)' }
+    $active = 0
+    $disconnected = 0
+    foreach ($session in @($sessions)) {
+      if ($null -eq $session) { continue }
+      if ([string]$session.state -eq 'Active') { $active++ }
+      elseif ([string]$session.state -eq 'Disconnected') { $disconnected++ }
+    }
+    return [int[]]@($active, $disconnected)
+  }
+}
+
+# Nothing is compiled here: a script that would need to is a script the twin does not know.
+function Add-Type {
+  throw 'shim: Add-Type is not available (the twin compiles nothing)'
 }
 
 # ---- time ----
@@ -107,14 +211,118 @@ function Get-ItemProperty {
         continue
       }
       $entry = $values[$valueName]
-      switch ([string]$entry.type) {
-        'REG_DWORD' { $result[$valueName] = [int]$entry.value }
-        'REG_MULTI_SZ' { $result[$valueName] = [string[]]@($entry.value | ForEach-Object { [string]$_ }) }
-        default { $result[$valueName] = [string]$entry.value }
-      }
+      $result[$valueName] = ConvertTo-ShimApiValue $entry
     }
     if ($result.Count -gt 0) { [pscustomobject]$result }
   }
+}
+
+# .NET's RegistryValueKind names for the state's types.
+$global:ShimKindNames = @{ REG_SZ = 'String'; REG_EXPAND_SZ = 'ExpandString'; REG_MULTI_SZ = 'MultiString'; REG_DWORD = 'DWord'; REG_QWORD = 'QWord'; REG_BINARY = 'Binary'; REG_NONE = 'None' }
+
+# What the registry API hands back for a value (RegistryKey.GetValue): DWORD as Int32, QWORD as Int64, binary as bytes.
+function ConvertTo-ShimApiValue($Entry) {
+  switch ([string]$Entry.type) {
+    'REG_DWORD' { return [BitConverter]::ToInt32([BitConverter]::GetBytes([uint32][long]$Entry.value), 0) }
+    'REG_QWORD' { return [long]$Entry.value }
+    'REG_MULTI_SZ' { return ,([string[]]@($Entry.value | ForEach-Object { [string]$_ })) }
+    'REG_BINARY' { return ,[Convert]::FromBase64String([string]$Entry.value) }
+    'REG_NONE' { return ,[Convert]::FromBase64String([string]$Entry.value) }
+  }
+  return [string]$Entry.value
+}
+
+# A RegistryKey stand-in: GetValueNames, GetValueKind (by .NET kind name) and GetValue.
+function New-ShimRegistryKey([string]$Stored) {
+  $key = [pscustomobject]@{ ShimClass = 'RegistryKey'; Name = ($Stored -replace '^HKLM\\', 'HKEY_LOCAL_MACHINE\'); ShimKey = $Stored }
+  $key | Add-Member -MemberType ScriptMethod -Name GetValueNames -Value { return [string[]]@($global:ShimState.registry[$this.ShimKey].Keys) }
+  $key | Add-Member -MemberType ScriptMethod -Name GetValueKind -Value {
+    param([string]$Name)
+    $values = $global:ShimState.registry[$this.ShimKey]
+    $stored = Find-ShimName $values $Name
+    if ($null -eq $stored) { throw (Microsoft.PowerShell.Utility\New-Object System.IO.IOException -ArgumentList 'The specified registry key does not exist.') }
+    return $global:ShimKindNames[[string]$values[$stored].type]
+  }
+  $key | Add-Member -MemberType ScriptMethod -Name GetValue -Value {
+    param([string]$Name, $Default, $Options)
+    $values = $global:ShimState.registry[$this.ShimKey]
+    $stored = Find-ShimName $values $Name
+    if ($null -eq $stored) { return $Default }
+    $value = ConvertTo-ShimApiValue $values[$stored]
+    if ($value -is [array]) { return ,$value }
+    return $value
+  }
+  return $key
+}
+
+function Get-Item {
+  [CmdletBinding()]
+  param([Parameter(Position = 0)][string[]]$Path, [string[]]$LiteralPath)
+  $registry = $false
+  foreach ($p in @($Path) + @($LiteralPath)) { if (-not [string]::IsNullOrEmpty($p) -and $null -ne (ConvertTo-ShimKey $p)) { $registry = $true } }
+  if (-not $registry) { Microsoft.PowerShell.Management\Get-Item @PSBoundParameters; return }
+  foreach ($p in @($Path) + @($LiteralPath)) {
+    if ([string]::IsNullOrEmpty($p)) { continue }
+    $stored = Find-ShimName $global:ShimState.registry (ConvertTo-ShimKey $p)
+    if ($null -eq $stored) {
+      $PSCmdlet.WriteError((New-ShimError "Cannot find path '$p' because it does not exist." 'PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand' ObjectNotFound $p))
+      continue
+    }
+    New-ShimRegistryKey $stored
+  }
+}
+
+function New-Item {
+  [CmdletBinding()]
+  param([Parameter(Position = 0)][string[]]$Path, [string]$ItemType, $Value, [switch]$Force)
+  $registry = $false
+  foreach ($p in @($Path)) { if ($null -ne (ConvertTo-ShimKey $p)) { $registry = $true } }
+  if (-not $registry) { Microsoft.PowerShell.Management\New-Item @PSBoundParameters; return }
+  foreach ($p in @($Path)) {
+    $key = ConvertTo-ShimKey $p
+    $stored = Find-ShimName $global:ShimState.registry $key
+    if ($null -ne $stored -and -not $Force) {
+      $PSCmdlet.WriteError((New-ShimError "A key at this path already exists." 'System.IO.IOException,Microsoft.PowerShell.Commands.NewItemCommand' ResourceExists $p))
+      continue
+    }
+    if ($null -eq $stored) { $stored = $key; $global:ShimState.registry[$stored] = [ordered]@{}; Save-ShimState }
+    New-ShimRegistryKey $stored
+  }
+}
+
+# New-ItemProperty on a registry key: writes the value with the kind given (-Force replaces an existing one).
+function New-ItemProperty {
+  [CmdletBinding()]
+  param([string]$LiteralPath, [string]$Path, [string]$Name, [string]$PropertyType, $Value, [switch]$Force)
+  $target = $LiteralPath
+  if ([string]::IsNullOrEmpty($target)) { $target = $Path }
+  $key = ConvertTo-ShimKey $target
+  if ($null -eq $key) { throw "shim: New-ItemProperty supports registry keys only, not $target" }
+  $stored = Find-ShimName $global:ShimState.registry $key
+  if ($null -eq $stored) {
+    $PSCmdlet.WriteError((New-ShimError "Cannot find path '$target' because it does not exist." 'PathNotFound,Microsoft.PowerShell.Commands.NewItemPropertyCommand' ObjectNotFound $target))
+    return
+  }
+  $values = $global:ShimState.registry[$stored]
+  $valueName = Find-ShimName $values $Name
+  if ($null -ne $valueName -and -not $Force) {
+    $PSCmdlet.WriteError((New-ShimError 'The property already exists.' 'System.IO.IOException,Microsoft.PowerShell.Commands.NewItemPropertyCommand' ResourceExists $Name))
+    return
+  }
+  if ($null -eq $valueName) { $valueName = $Name }
+  switch ($PropertyType) {
+    'String' { $entry = [ordered]@{ type = 'REG_SZ'; value = [string]$Value } }
+    'ExpandString' { $entry = [ordered]@{ type = 'REG_EXPAND_SZ'; value = [string]$Value } }
+    'MultiString' { $entry = [ordered]@{ type = 'REG_MULTI_SZ'; value = [string[]]@($Value | ForEach-Object { [string]$_ }) } }
+    'DWord' { $entry = [ordered]@{ type = 'REG_DWORD'; value = [long][BitConverter]::ToUInt32([BitConverter]::GetBytes([int]$Value), 0) } }
+    'QWord' { $entry = [ordered]@{ type = 'REG_QWORD'; value = [long]$Value } }
+    'Binary' { $entry = [ordered]@{ type = 'REG_BINARY'; value = [Convert]::ToBase64String([byte[]]@($Value)) } }
+    'None' { $entry = [ordered]@{ type = 'REG_NONE'; value = [Convert]::ToBase64String([byte[]]@($Value)) } }
+    default { throw "shim: property type $PropertyType is not supported" }
+  }
+  $values[$valueName] = $entry
+  Save-ShimState
+  [pscustomobject]@{ $valueName = $Value }
 }
 
 function Format-ShimRegValue($Entry) {
@@ -215,6 +423,7 @@ function reg {
 }
 
 # ---- features ----
+# Get-WindowsFeature exists only with Server Manager (GuestState.serverManager); client and multi-session SKUs lack it.
 function Get-WindowsFeature {
   [CmdletBinding()]
   param([Parameter(Position = 0)][string[]]$Name)
@@ -225,6 +434,8 @@ function Get-WindowsFeature {
     [pscustomobject]@{ Name = $n; DisplayName = $title; Installed = ($state -eq 'Installed'); InstallState = $state }
   }
 }
+
+if ($global:ShimState.serverManager -eq $false) { Remove-Item -Path 'Function:\Get-WindowsFeature' }
 
 # dism.exe /Online /Disable-Feature /FeatureName:<name> [/Quiet] [/NoRestart]; 3010 = restart needed.
 function dism {
@@ -272,17 +483,23 @@ function New-CimSessionOption {
   [pscustomobject]@{ Protocol = $Protocol }
 }
 
-# A DCOM session reaches a license server when its name resolves, TCP 135 answers and the server is there.
+# A DCOM session reaches a license server when its name resolves, TCP 135 answers and the server is there, and only
+# when the VM's identity is an administrator there: the VM itself, or a server whose remoteWmi is allowed. A real
+# license server denies it by default.
 function New-CimSession {
   [CmdletBinding()]
   param([Parameter(Position = 0)][string[]]$ComputerName, $SessionOption, [uint32]$OperationTimeoutSec)
   foreach ($n in @($ComputerName)) {
-    $server = Get-ShimReachableLicenseServer $n
-    if ($null -eq $server) {
+    $reachable = Get-ShimReachable $n
+    if ($null -eq $reachable) {
       $PSCmdlet.WriteError((New-ShimError 'The RPC server is unavailable.' 'HRESULT 0x800706ba' ConnectionError $n))
       continue
     }
-    [pscustomobject]@{ ShimSession = $true; ComputerName = $n; Server = $server }
+    if (-not $reachable.WmiAllowed) {
+      $PSCmdlet.WriteError((New-ShimError 'Access is denied.' 'HRESULT 0x80070005,Microsoft.Management.Infrastructure.CimCmdlets.NewCimSessionCommand' PermissionDenied $n))
+      continue
+    }
+    [pscustomobject]@{ ShimSession = $true; ComputerName = $n; Server = $reachable.Server }
   }
 }
 
@@ -302,19 +519,17 @@ function Get-CimInstance {
     [string]$Filter
   )
   $ns = ($Namespace -replace '\\', '/').ToLowerInvariant()
-  if ($null -ne $CimSession) {
-    $server = $CimSession.Server
-    if ($ns -eq 'root/cimv2' -and $ClassName -ieq 'Win32_TSLicenseServer') {
-      return [pscustomobject]@{ ShimClass = 'Win32_TSLicenseServer'; Server = $server; Name = $CimSession.ComputerName }
+  # The license server classes: over a session on that server, or locally when the RD Licensing role is installed.
+  $licensing = $ns -eq 'root/cimv2' -and ($ClassName -ieq 'Win32_TSLicenseServer' -or $ClassName -ieq 'Win32_TSLicenseKeyPack')
+  if ($null -ne $CimSession -or $licensing) {
+    $server = $null
+    $serverName = [string]$global:ShimState.computerName
+    if ($null -ne $CimSession) { $server = $CimSession.Server; $serverName = $CimSession.ComputerName }
+    elseif ((Get-ShimFeatureState 'RDS-Licensing') -eq 'Installed') { $server = Get-ShimLicenseServerAt '127.0.0.1' }
+    if ($null -ne $server -and $ClassName -ieq 'Win32_TSLicenseServer') {
+      return [pscustomobject]@{ ShimClass = 'Win32_TSLicenseServer'; Server = $server; Name = $serverName }
     }
-    if ($ns -eq 'root/cimv2' -and $ClassName -ieq 'Win32_TSLicenseKeyPack') {
-      [pscustomobject]@{ ShimClass = 'Win32_TSLicenseKeyPack'; KeyPackId = 2; KeyPackType = 0; Description = 'Windows 2000 Server - Built-in TS Per Device CAL'; TotalLicenses = 0; IssuedLicenses = 0; AvailableLicenses = 0 }
-      if ([long]$server.cals -gt 0) {
-        $available = [Math]::Max(0, [long]$server.cals - [long]$server.issued)
-        [pscustomobject]@{ ShimClass = 'Win32_TSLicenseKeyPack'; KeyPackId = 3; KeyPackType = 2; Description = 'Remote Desktop Services CAL'; TotalLicenses = [long]$server.cals; IssuedLicenses = [long]$server.issued; AvailableLicenses = $available }
-      }
-      return
-    }
+    if ($null -ne $server -and $ClassName -ieq 'Win32_TSLicenseKeyPack') { Get-ShimKeyPacks $server; return }
     $PSCmdlet.WriteError((New-ShimError "Invalid class $ClassName" 'HRESULT 0x80041010' MetadataError $ClassName))
     return
   }
@@ -326,12 +541,25 @@ function Get-CimInstance {
     return [pscustomobject]@{ ShimClass = 'Win32_TerminalServiceSetting'; ServerName = [string]$global:ShimState.computerName }
   }
   if ($ns -eq 'root/cimv2' -and $ClassName -ieq 'Win32_OperatingSystem') {
+    $caption = 'Microsoft Windows Server 2022 Datacenter'
+    $productType = 3
+    if ($null -ne $global:ShimState.edition) { $caption = [string]$global:ShimState.edition.caption; $productType = [int]$global:ShimState.edition.productType }
     return [pscustomobject]@{
       ShimClass = 'Win32_OperatingSystem'
       CSName = [string]$global:ShimState.computerName
       Version = [string]$global:ShimState.osVersion
+      BuildNumber = $global:ShimBuild
+      Caption = $caption
+      ProductType = $productType
       LastBootUpTime = (ConvertFrom-ShimTime $global:ShimState.bootTime)
     }
+  }
+  if ($ns -eq 'root/cimv2' -and $ClassName -ieq 'Win32_ComputerSystem') {
+    $domain = 'contoso.com'
+    if ($global:ShimState.Contains('domain')) { $domain = $global:ShimState.domain }
+    $joined = $null -ne $domain
+    if (-not $joined) { $domain = 'WORKGROUP' }
+    return [pscustomobject]@{ ShimClass = 'Win32_ComputerSystem'; Name = [string]$global:ShimState.computerName; PartOfDomain = $joined; Domain = [string]$domain }
   }
   $PSCmdlet.WriteError((New-ShimError "Invalid class or namespace: $Namespace $ClassName" 'HRESULT 0x80041010' MetadataError $ClassName))
 }
@@ -345,6 +573,11 @@ function Invoke-CimMethod {
     [uint32]$OperationTimeoutSec
   )
   $class = [string]$InputObject.ShimClass
+  # Remote Desktop Services answers these only while TermService runs.
+  if ($class -eq 'Win32_TerminalServiceSetting' -and -not [bool]$global:ShimState.termServiceRunning) {
+    $PSCmdlet.WriteError((New-ShimError 'Generic failure' 'HRESULT 0x80041001' NotSpecified $MethodName))
+    return
+  }
   if ($class -eq 'Win32_TerminalServiceSetting' -and $MethodName -ieq 'GetGracePeriodDays') {
     # Without the RD Session Host role there is no licensing grace period to report.
     $rdsh = Get-ShimFeatureState 'RDS-RD-Server'
@@ -355,8 +588,7 @@ function Invoke-CimMethod {
     return [pscustomobject]@{ ReturnValue = [uint32]0; DaysLeft = [uint32]$global:ShimState.graceDaysLeft }
   }
   if ($class -eq 'Win32_TerminalServiceSetting' -and $MethodName -ieq 'GetTStoLSConnectivityStatus') {
-    $status = 6
-    if ($null -ne (Get-ShimReachableLicenseServer ([string]$Arguments['ServerName']))) { $status = 11 }
+    $status = Get-ShimConnectivityStatus ([string]$Arguments['ServerName'])
     return [pscustomobject]@{ ReturnValue = [uint32]0; TStoLSConnectivityStatus = [uint32]$status }
   }
   if ($class -eq 'Win32_TSLicenseServer' -and $MethodName -ieq 'GetActivationStatus') {
@@ -459,7 +691,9 @@ function Get-Service {
     }
     $status = 'Stopped'
     if ([bool]$global:ShimState.termServiceRunning) { $status = 'Running' }
-    [pscustomobject]@{ Name = 'TermService'; DisplayName = 'Remote Desktop Services'; Status = $status }
+    $startType = 'Automatic'
+    if ($null -ne $global:ShimState.termServiceStartType) { $startType = [string]$global:ShimState.termServiceStartType }
+    [pscustomobject]@{ Name = 'TermService'; DisplayName = 'Remote Desktop Services'; Status = $status; StartType = $startType }
   }
 }
 

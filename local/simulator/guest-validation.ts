@@ -1,4 +1,5 @@
 import type { GuestEvent, GuestFeatureState, GuestLicenseServer, GuestState, RegValue } from "../guest/guest-state";
+import { validateGuestExtensions } from "../guest/guest-validation";
 import { ScenarioError } from "./errors";
 import { isIsoTime, isRecord, requireBoolean, requireNumber, requireString } from "./validate";
 
@@ -21,6 +22,10 @@ export function validateGuestState(value: unknown, at: string): GuestState {
     licenseServers: validateLicenseServers(value.licenseServers, `${at}.licenseServers`),
     events: validateEvents(value.events, `${at}.events`),
     bootTime,
+    // The host facts and license servers the guest twin checks itself.
+    ...validateGuestExtensions(value, at, (field, message) => {
+      throw new ScenarioError(field, message);
+    }),
   };
 }
 

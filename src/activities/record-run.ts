@@ -47,6 +47,7 @@ export function toRunRecord(report: RunReport, policyServers: readonly string[],
     durationsMs: { total: Date.parse(report.endedAt) - Date.parse(report.startedAt) },
     ...(trigger.kind === "manual" && trigger.by ? { startedBy: trigger.by } : {}),
     ...(report.decisions && report.decisions.length > 0 ? { decisions: report.decisions } : {}),
+    ...(report.approvals && report.approvals.length > 0 ? { approvals: report.approvals } : {}),
     ...(report.pendingAlerts && report.pendingAlerts.length > 0 ? { pendingAlerts: report.pendingAlerts } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * request body (at most 3 bytes per code unit, since JSON.stringify escapes control characters).
  */
 import { InputError } from "../errors";
-import type { Cause, PlanStep } from "../domain/playbook";
+import type { ApprovalReason, Cause, PlanStep } from "../domain/playbook";
 import type { PendingAlert, RunDecision } from "../domain/run";
 import { isRunVerdict, type RunRecord, type StepResult } from "../domain/run-record";
 import {
@@ -52,6 +52,8 @@ export interface RunEntity {
   durationsJson: string;
   /** Who approved, rejected or canceled (absent when nobody did). */
   decisionsJson?: string;
+  /** What a person was asked to approve (absent when nothing was). */
+  approvalsJson?: string;
   pendingAlertsJson?: string;
   truncated: boolean;
 }
@@ -75,12 +77,13 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
   const decisions = fitList<RunDecision>(record.decisions ?? [], MAX_PROPERTY_CHARS, [
     (d) => ({ ...d, ...(d.comment === undefined ? {} : { comment: cutText(d.comment, 200) }) }),
   ]);
+  const approvals = fitList<ApprovalReason>(record.approvals ?? [], MAX_PROPERTY_CHARS, [(a) => ({ ...a, detail: cutText(a.detail, 300) })]);
   const pendingAlerts = fitList<PendingAlert>(record.pendingAlerts ?? [], MAX_PROPERTY_CHARS);
   const errorMessage = record.error ? cutText(record.error.message, MAX_ERROR_CHARS) : undefined;
 
   const truncated =
     record.truncated === true ||
-    [servers, causes, plan, steps, humanActions, durations, decisions, pendingAlerts].some((f) => f.truncated) ||
+    [servers, causes, plan, steps, humanActions, durations, decisions, approvals, pendingAlerts].some((f) => f.truncated) ||
     (record.error !== undefined && errorMessage !== record.error.message);
 
   const stored: RunRecord = {
@@ -102,6 +105,7 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     durationsMs: Object.fromEntries(durations.items),
     ...(record.startedBy === undefined ? {} : { startedBy: { id: record.startedBy.id, name: record.startedBy.name } }),
     ...(record.decisions === undefined ? {} : { decisions: decisions.items }),
+    ...(record.approvals === undefined ? {} : { approvals: approvals.items }),
     ...(record.pendingAlerts === undefined ? {} : { pendingAlerts: pendingAlerts.items }),
     ...(truncated ? { truncated: true } : {}),
   };
@@ -132,6 +136,7 @@ export function toRunEntity(record: RunRecord): { entity: RunEntity; stored: Run
     humanActionsJson: record.humanActions === undefined ? "null" : humanActions.json,
     durationsJson: JSON.stringify(stored.durationsMs),
     ...(record.decisions === undefined ? {} : { decisionsJson: decisions.json }),
+    ...(record.approvals === undefined ? {} : { approvalsJson: approvals.json }),
     ...(record.pendingAlerts === undefined ? {} : { pendingAlertsJson: pendingAlerts.json }),
     truncated,
   };
@@ -160,6 +165,7 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
   const sweepId = text("sweepId");
   const startedById = text("startedById");
   const decisions = json<RunDecision[] | undefined>("decisionsJson", undefined);
+  const approvals = json<ApprovalReason[] | undefined>("approvalsJson", undefined);
   const pendingAlerts = json<PendingAlert[] | undefined>("pendingAlertsJson", undefined);
   const snapshotId = text("snapshotId");
   const reason = text("reason");
@@ -188,6 +194,7 @@ export function fromRunEntity(entity: Record<string, unknown>): RunRecord {
     durationsMs: json<Record<string, number>>("durationsJson", {}),
     ...(startedById === undefined ? {} : { startedBy: { id: startedById, name: text("startedByName") ?? startedById } }),
     ...(decisions === undefined ? {} : { decisions }),
+    ...(approvals === undefined ? {} : { approvals }),
     ...(pendingAlerts === undefined ? {} : { pendingAlerts }),
     ...(entity.truncated === true ? { truncated: true } : {}),
   };

@@ -1,5 +1,5 @@
 /** What a person is told when a run needs one. Sent by src/notify; built by the orchestration's activities. */
-import type { CauseCode } from "./playbook";
+import type { ApprovalReason, CauseCode } from "./playbook";
 import type { Actor, RunDecision } from "./run";
 import type { RunVerdict } from "./run-record";
 
@@ -25,6 +25,8 @@ export interface RunNotification {
   startedBy?: Actor;
   /** Who approved, rejected or canceled it, when, with what comment. */
   decisions?: RunDecision[];
+  /** What the approval is (or was) for: each role removal, a restart with the number of users signed in. */
+  approvals?: ApprovalReason[];
 }
 
 export interface NotifyResult {

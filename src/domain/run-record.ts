@@ -2,11 +2,12 @@
  * The audit record of one remediation run, and the ledger that keeps them. Activities and domain code use these
  * types; only src/azure/ledger*.ts knows how they are stored.
  */
-import type { Cause, PlanStep } from "./playbook";
+import type { ApprovalReason, Cause, PlanStep } from "./playbook";
 import type { Actor, PendingAlert, RunDecision } from "./run";
 
 export const RUN_VERDICTS = [
   "healthy",
+  "drift",
   "remediated",
   "needs-human",
   "skipped",
@@ -81,6 +82,8 @@ export interface RunRecord {
   startedBy?: Actor;
   /** Who approved, rejected or canceled the run, when, with what comment. */
   decisions?: RunDecision[];
+  /** What a person was asked to approve (a role removal, a restart with users signed in). */
+  approvals?: ApprovalReason[];
   /** Alerts that arrived while the run held the VM. */
   pendingAlerts?: PendingAlert[];
   /** Set by the ledger when any part was shortened to fit storage limits. */

@@ -1,5 +1,5 @@
 import type { Actor } from "../auth/policy";
-import type { Cause, PlanStep, ProbeResult, StepOutput, VerifyOutput } from "./playbook";
+import type { ApprovalReason, Cause, PlanStep, ProbeResult, RestartDecision, StepOutput, VerifyOutput } from "./playbook";
 import type { RunVerdict } from "./run-record";
 
 export type { Actor };
@@ -79,8 +79,12 @@ export interface RunReport {
   guard?: string;
   /** How to get back to the state before the run, when something failed after a change. */
   restoreHint?: string;
+  /** Whether the plan restarts the VM and why: nobody signed in, approved with the user count, waited for the window, forced. */
+  restart?: RestartDecision;
   /** Who approved, rejected or canceled it, when, with what comment. */
   decisions?: RunDecision[];
+  /** What a person was asked to approve (a role removal, a restart with users signed in), when the plan needed it. */
+  approvals?: ApprovalReason[];
   /** Alerts that arrived while the run held the VM, and whether the next run acts on them. */
   pendingAlerts?: PendingAlert[];
   /** The next run for this VM starts from these alerts (continue-as-new) when the run ends. */

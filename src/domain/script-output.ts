@@ -4,8 +4,8 @@ import type { ScriptName } from "./playbook";
 /** Run Command returns only the last 4,096 bytes of stdout. */
 export const MAX_OUTPUT_BYTES = 4096;
 
-/** Nesting deeper than this is not in any contract shape. */
-const MAX_DEPTH = 5;
+/** Nesting deeper than this is not in any contract shape (the deepest: probe.servers[i].cals.packs[j].type). */
+const MAX_DEPTH = 6;
 
 /** Keys that could reach an object's prototype if the value were ever merged or spread. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);

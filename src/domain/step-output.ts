@@ -5,12 +5,14 @@ import {
   expectKeys,
   readBoolean,
   readEnum,
+  readInt,
   readNullableInt,
   readNullableStringList,
   readObject,
+  readString,
   type Json,
 } from "./output-fields";
-import { FEATURE_STATES, SCRIPT_NAMES, type StepOutput, type StepScriptName } from "./playbook";
+import { FEATURE_STATES, REG_KINDS, SCRIPT_NAMES, type StepOutput, type StepScriptName } from "./playbook";
 import { PROBE_LIMITS } from "./probe-output";
 import { extractScriptJson } from "./script-output";
 
@@ -19,28 +21,47 @@ const SERVER_LIST = { max: PROBE_LIMITS.serverNameLength };
 const serverList = (json: Json, key: string, where: string) =>
   readNullableStringList(json, key, where, PROBE_LIMITS.serverLists, SERVER_LIST);
 
-const readModes = (json: Json, where: string) => ({
-  licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX),
-  policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
-});
-const readServers = (json: Json, where: string) => ({
-  specifiedLicenseServers: serverList(json, "specifiedLicenseServers", where),
-  policyLicenseServers: serverList(json, "policyLicenseServers", where),
-});
+const readKind = (json: Json, key: string, where: string) => (json[key] === null ? null : readEnum(json, key, where, REG_KINDS));
+
+/** A value's digest (restore-licensing): its kind, size and SHA-256, never its data. */
+function readDigest(json: Json, key: string, where: string): { kind: string; size: number; sha256: string } | null {
+  if (json[key] === null) return null;
+  const at = `${where}.${key}`;
+  const digest = readObject(json, key, where);
+  expectKeys(digest, ["kind", "size", "sha256"], at);
+  return {
+    kind: readEnum(digest, "kind", at, REG_KINDS),
+    size: readInt(digest, "size", at, 0, 1_000_000),
+    sha256: readString(digest, "sha256", at, { max: 64, min: 64, pattern: /^[0-9a-f]{64}$/, describe: "a SHA-256 in lower-case hex" }),
+  };
+}
 
 /** The values each step script reads before and after its change (the GPO value too, where one could override it). */
 const STATE_READERS: Record<StepScriptName, (json: Json, where: string) => Record<string, unknown>> = {
   "set-licensing-mode": (json, where) => {
-    expectKeys(json, ["licensingMode", "policyLicensingMode"], where);
-    return readModes(json, where);
+    expectKeys(json, ["licensingMode", "licensingModeKind", "policyLicensingMode"], where);
+    return {
+      licensingMode: readNullableInt(json, "licensingMode", where, 0, DWORD_MAX),
+      licensingModeKind: readKind(json, "licensingModeKind", where),
+      policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
+    };
   },
   "set-license-servers": (json, where) => {
-    expectKeys(json, ["specifiedLicenseServers", "policyLicenseServers"], where);
-    return readServers(json, where);
+    expectKeys(json, ["specifiedLicenseServers", "specifiedLicenseServersKind", "policyLicenseServers"], where);
+    return {
+      specifiedLicenseServers: serverList(json, "specifiedLicenseServers", where),
+      specifiedLicenseServersKind: readKind(json, "specifiedLicenseServersKind", where),
+      policyLicenseServers: serverList(json, "policyLicenseServers", where),
+    };
   },
   "restore-licensing": (json, where) => {
     expectKeys(json, ["licensingMode", "policyLicensingMode", "specifiedLicenseServers", "policyLicenseServers"], where);
-    return { ...readModes(json, where), ...readServers(json, where) };
+    return {
+      licensingMode: readDigest(json, "licensingMode", where),
+      policyLicensingMode: readNullableInt(json, "policyLicensingMode", where, 0, DWORD_MAX),
+      specifiedLicenseServers: readDigest(json, "specifiedLicenseServers", where),
+      policyLicenseServers: serverList(json, "policyLicenseServers", where),
+    };
   },
   "remove-rdsh-role": (json, where) => {
     expectKeys(json, ["rdshFeature", "rdshInstallState"], where);

@@ -1,7 +1,8 @@
 import { InputError } from "../errors";
 import { licenseServerNameProblem } from "./license-server-name";
 import { printable } from "./printable";
-import { SCRIPT_NAMES, type PlanStep, type PlaybookPolicy, type ScriptName } from "./playbook";
+import { REG_KINDS, SCRIPT_NAMES, type PlanStep, type PlaybookPolicy, type RegKind, type RegValueFact, type ScriptName } from "./playbook";
+import { decodeBase64, isRegKind, regDataProblem } from "./registry-value";
 
 export { SCRIPT_NAMES, type ScriptName };
 
@@ -74,74 +75,84 @@ export function stepScriptCall(step: PlanStep): ScriptCall {
 export type RdshExpectation = "present" | "absent" | "any";
 
 /**
- * What verify checks after the plan's steps ran:
+ * What verify checks after the plan's steps ran, from the steps themselves:
  * - the RD Session Host role was removed: only that it is absent (licensing values no longer matter);
- * - the plan was only a restart (a pending role change): nothing but a settled role and a working listener;
- * - otherwise: the effective licensing mode and servers are the policy's, and the role is present.
+ * - the plan was only a restart (a pending role change): nothing but a settled role and a working listener (the
+ *   licensing events are not checked: a role just installed logs them until a later run configures licensing);
+ * - otherwise: the role is present, and the effective mode and servers are what the steps set (a value no step
+ *   set is not checked: the run did not touch it). Licensing events since the restart are checked in every case.
+ * The policy is not read: verify checks what this run did, not what the policy would like.
  */
-export function verifyScriptCall(steps: readonly PlanStep[], policy: Pick<PlaybookPolicy, "licensingMode" | "licenseServers">): ScriptCall {
+export function verifyScriptCall(steps: readonly PlanStep[], _policy?: Pick<PlaybookPolicy, "licensingMode" | "licenseServers">): ScriptCall {
   if (!Array.isArray(steps)) invalid("invalid-step", "The plan's steps must be a list.");
   const kinds = steps.map((s) => (s as { kind?: unknown } | null)?.kind);
   let rdsh: RdshExpectation = "present";
-  let mode = modeParameter(policy.licensingMode);
-  let servers = serversParameter(policy.licenseServers);
+  let events = "check";
+  let mode = NOT_CHECKED;
+  let servers = NOT_CHECKED;
+  for (const step of steps as unknown[]) {
+    const kind = (step as { kind?: unknown } | null)?.kind;
+    if (kind === "set-licensing-mode") mode = modeParameter((step as { mode?: unknown }).mode);
+    else if (kind === "set-license-servers") servers = serversParameter((step as { servers?: unknown }).servers);
+    else if (kind !== "remove-rdsh-role" && kind !== "remove-licensing-role" && kind !== "restart") {
+      invalid("invalid-step", `Unknown step ${printable(String(kind), 40)}.`);
+    }
+  }
   if (kinds.includes("remove-rdsh-role")) {
     rdsh = "absent";
     mode = NOT_CHECKED;
     servers = NOT_CHECKED;
   } else if (kinds.length > 0 && kinds.every((k) => k === "restart")) {
     rdsh = NOT_CHECKED;
-    mode = NOT_CHECKED;
-    servers = NOT_CHECKED;
+    events = NOT_CHECKED;
   }
-  return { script: "verify", parameters: { ExpectedMode: mode, ExpectedServers: servers, RdshExpected: rdsh } };
+  return { script: "verify", parameters: { ExpectedMode: mode, ExpectedServers: servers, RdshExpected: rdsh, LicensingEvents: events } };
 }
 
-/** A restore-licensing parameter that deletes the value. Never a lone server name: restoreScriptCall refuses one. */
+/** A restore-licensing parameter that deletes the value. */
 export const RESTORE_ABSENT = "absent";
+/** A restore-licensing parameter that leaves the value alone (no step of the run wrote it). */
+export const RESTORE_KEEP = "keep";
 
-/** The highest LicensingMode restore-licensing puts back (0-6; 5 = not configured). */
-export const MAX_RESTORE_MODE = 6;
+/**
+ * What to put back for one value: its exact original (kind and data, as the probe read it), null when it was
+ * absent (delete it), or "keep" when the run did not write it.
+ */
+export type RestoreValue = RegValueFact | null | typeof RESTORE_KEEP;
 
-/** The licensing values a probe read before the repair; null = the value was absent. */
+/** The licensing values to put back after a failed repair. */
 export interface LicensingBefore {
-  licensingMode: number | null;
-  licenseServers: string[] | null;
+  licensingMode: RestoreValue;
+  licenseServers: RestoreValue;
 }
 
-function restoreModeParameter(mode: unknown): string {
-  if (mode === null) return RESTORE_ABSENT;
-  if (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > MAX_RESTORE_MODE) {
-    invalid("invalid-licensing-mode", `A licensing mode to restore must be null or an integer from 0 to ${MAX_RESTORE_MODE}, not ${printable(String(mode), 20)}.`);
-  }
-  return String(mode);
-}
+/** The kinds each value may be restored as: anything it could have been (the exact original is put back). */
+const RESTORE_KINDS: readonly RegKind[] = REG_KINDS;
 
-/** Validated and kept exactly as given (spelling, order, repeats): the value was that list. */
-function restoreServersParameter(servers: unknown): string {
-  if (servers === null) return RESTORE_ABSENT;
-  if (!Array.isArray(servers) || servers.length === 0) {
-    invalid("invalid-server-count", "License servers to restore must be null (absent) or a list of at least one server.");
+/** "<KIND>:<base64>", "absent" or "keep", each checked: a known kind, canonical base64, well-formed data of that kind. */
+function restoreValueParameter(value: unknown, what: string): string {
+  if (value === RESTORE_KEEP) return RESTORE_KEEP;
+  if (value === null) return RESTORE_ABSENT;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    invalid("invalid-restore", `${what} to restore must be null (absent), "keep" or {kind, data}, not ${printable(String(value), 40)}.`);
   }
-  if (servers.length > MAX_LICENSE_SERVERS) {
-    invalid("invalid-server-count", `${servers.length} license servers to restore; at most ${MAX_LICENSE_SERVERS} are allowed.`);
+  const { kind, data } = value as { kind?: unknown; data?: unknown };
+  if (!isRegKind(kind) || !RESTORE_KINDS.includes(kind)) {
+    invalid("invalid-restore", `${what} to restore has kind ${printable(String(kind), 20)}; it must be one of ${RESTORE_KINDS.join(", ")}.`);
   }
-  for (const server of servers as unknown[]) {
-    if (typeof server !== "string") invalid("invalid-license-server", `${printable(String(server))} is not a host name or IP address: it is not a string.`);
-    const problem = licenseServerNameProblem(server);
-    if (problem !== undefined) invalid("invalid-license-server", `${printable(server)} is not a host name or IP address: ${problem}.`);
+  if (typeof data !== "string") {
+    invalid("invalid-restore", `${what} to restore has no data: the probe could not report it exactly, so it cannot be put back.`);
   }
-  const joined = (servers as string[]).join(",");
-  if (joined === RESTORE_ABSENT) {
-    invalid("invalid-license-server", `A lone license server named "${RESTORE_ABSENT}" cannot be restored: the script reads that as "delete the value".`);
-  }
-  return joined;
+  const bytes = decodeBase64(data);
+  if (bytes === undefined) invalid("invalid-restore", `${what} to restore is not canonical base64 (${printable(data, 40)}).`);
+  const problem = regDataProblem(kind, bytes);
+  if (problem !== undefined) invalid("invalid-restore", `${what} to restore is not a well-formed ${kind}: ${problem}.`);
+  return `${kind}:${data}`;
 }
 
 /**
- * The rollback script: puts LicensingMode and SpecifiedLicenseServers back to the probe's values (null deletes
- * the value). Throws InputError invalid-restore, invalid-licensing-mode, invalid-server-count or
- * invalid-license-server.
+ * The rollback script: puts LicensingMode and SpecifiedLicenseServers back exactly as the probe read them (kind
+ * and data), deletes them when they were absent, or leaves them alone ("keep"). Throws InputError invalid-restore.
  */
 export function restoreScriptCall(before: LicensingBefore): ScriptCall {
   if (typeof before !== "object" || before === null || Array.isArray(before)) {
@@ -151,8 +162,8 @@ export function restoreScriptCall(before: LicensingBefore): ScriptCall {
   return {
     script: "restore-licensing",
     parameters: {
-      LicensingMode: restoreModeParameter(values.licensingMode),
-      LicenseServers: restoreServersParameter(values.licenseServers),
+      LicensingMode: restoreValueParameter(values.licensingMode, "LicensingMode"),
+      LicenseServers: restoreValueParameter(values.licenseServers, "SpecifiedLicenseServers"),
     },
   };
 }

@@ -17,22 +17,27 @@ export interface CheckContext {
 /** Failures count against maxErrors; every other unknown is a fact about the VM, not about the sweep. */
 const FAILURES: readonly UnknownCode[] = ["probe-failed", "probe-timeout"];
 
-/** compliant / noncompliant (with causes) from a probe report; the grace warning for noncompliant VMs. */
+/**
+ * compliant / noncompliant (with causes) from a probe report; the grace warning for noncompliant VMs. Causes that
+ * are only information (no RD Session Host role, a stale component cache, ...) leave a VM compliant; drift makes
+ * it noncompliant, and repairable when the sweep policy enforces drift (SWEEP_POLICY=enforce).
+ */
 export function classifyProbe(vmId: string, probe: ProbeResult, policy: PlaybookPolicy, context: CheckContext): VmCheck {
   const all = diagnose(probe, policy);
-  // A VM without the RD Session Host role needs no RD licensing at all: compliant.
-  const causes = all.filter((c) => c.code !== "role-not-installed");
+  const causes = all.filter((c) => c.effect !== "info");
+  const plan = planRemediation(probe, all, policy, { enforceDrift: policy.enforceDriftInSweeps });
   const check: VmCheck = {
     vmId,
     outcome: causes.length === 0 ? "compliant" : "noncompliant",
     causes: causes.map((c) => c.code),
-    repairable: causes.length > 0 && planRemediation(probe, all, policy).verdict === "fix",
+    repairable: causes.length > 0 && plan.verdict === "fix",
     failed: false,
     graceDaysLeft: probe.graceDaysLeft,
     symptoms: context.symptoms,
     checkedAt: context.now.toISOString(),
   };
-  const warning = check.outcome === "noncompliant" ? graceWarning(probe.graceDaysLeft, check.causes.includes("grace-over"), context) : undefined;
+  const broken = causes.some((c) => c.effect === "breaks");
+  const warning = broken ? graceWarning(probe.graceDaysLeft, check.causes.includes("grace-over"), context) : undefined;
   if (warning) check.warning = warning;
   return check;
 }

@@ -4,10 +4,18 @@
  */
 import type { CauseCode } from "./playbook";
 
-/** report: check and report only. remediate: also start the per-VM remediation run for repairable VMs. */
-export type SweepPolicy = "report" | "remediate";
+/**
+ * report: check and report only. remediate: also start the per-VM remediation run for VMs whose licensing is
+ * broken and repairable. enforce: also for VMs with drift (a working configuration that differs from the policy).
+ */
+export type SweepPolicy = "report" | "remediate" | "enforce";
 
-export const SWEEP_POLICIES: readonly SweepPolicy[] = ["report", "remediate"];
+export const SWEEP_POLICIES: readonly SweepPolicy[] = ["report", "remediate", "enforce"];
+
+/** Whether a sweep may run with `requested` when SWEEP_POLICY is `allowed`: report always, otherwise only the setting itself. */
+export function sweepPolicyAllowed(requested: SweepPolicy, allowed: SweepPolicy): boolean {
+  return requested === "report" || requested === allowed;
+}
 
 /** The settings one sweep runs with, fixed at its start (replays never read the environment). */
 export interface SweepSettings {

@@ -3,7 +3,7 @@ import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
 import { ROLES, type Principal } from "../auth/policy";
 import { parseJsonObject } from "../domain/json-body";
-import { SWEEP_POLICIES, type SweepPolicy, type VmCheck } from "../domain/sweep-record";
+import { SWEEP_POLICIES, sweepPolicyAllowed, type SweepPolicy, type VmCheck } from "../domain/sweep-record";
 import { InputError } from "../errors";
 import { SWEEP } from "../orchestrations/sweep";
 import { appContext } from "./app-context";
@@ -22,10 +22,11 @@ function parseSweepRequest(text: string, allowed: SweepPolicy): SweepPolicy {
   const { policy } = parseJsonObject(text, ["policy"], '{"policy": "report"}');
   if (policy === undefined) return allowed;
   if (typeof policy !== "string" || !(SWEEP_POLICIES as readonly string[]).includes(policy)) {
-    throw new InputError("policy-invalid", "policy must be report or remediate");
+    throw new InputError("policy-invalid", "policy must be report, remediate or enforce");
   }
-  if (policy === "remediate" && allowed !== "remediate") {
-    throw new InputError("remediation-not-allowed", "SWEEP_POLICY is report: a sweep may not remediate", 403);
+  if (!sweepPolicyAllowed(policy as SweepPolicy, allowed)) {
+    const may = allowed === "report" ? "a sweep may not change VMs" : `a sweep may be report or ${allowed}`;
+    throw new InputError("remediation-not-allowed", `SWEEP_POLICY is ${allowed}: ${may}`, 403);
   }
   return policy as SweepPolicy;
 }

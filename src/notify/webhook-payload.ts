@@ -33,6 +33,7 @@ export interface WebhookPayload {
   startedAt?: string;
   startedBy?: RunNotification["startedBy"];
   decisions?: RunNotification["decisions"];
+  approvals?: RunNotification["approvals"];
 }
 
 const MAX_SUMMARY_CHARS = 2000;
@@ -67,6 +68,7 @@ export function buildWebhookPayload(n: RunNotification): WebhookPayload {
   if (n.snapshotId) facts.push({ name: "Snapshot", value: n.snapshotId });
   if (n.startedAt) facts.push({ name: "Started", value: n.startedAt });
   if (n.startedBy) facts.push({ name: "Started by", value: cut(n.startedBy.name, 256) });
+  for (const a of (n.approvals ?? []).slice(0, 5)) facts.push({ name: "Approval for", value: cut(a.detail, MAX_ACTION_CHARS) });
   for (const d of (n.decisions ?? []).slice(0, 5)) {
     const verb = { approved: "Approved by", rejected: "Rejected by", canceled: "Canceled by" }[d.decision];
     facts.push({ name: verb, value: cut(`${d.by.name} at ${d.at}${d.comment ? `: ${d.comment}` : ""}`, MAX_ACTION_CHARS + 300) });
@@ -95,6 +97,7 @@ export function buildWebhookPayload(n: RunNotification): WebhookPayload {
     ...(n.startedAt ? { startedAt: n.startedAt } : {}),
     ...(n.startedBy ? { startedBy: n.startedBy } : {}),
     ...(n.decisions && n.decisions.length > 0 ? { decisions: n.decisions.slice(0, 5) } : {}),
+    ...(n.approvals && n.approvals.length > 0 ? { approvals: n.approvals.slice(0, 5).map((a) => ({ kind: a.kind, detail: cut(a.detail, MAX_ACTION_CHARS) })) } : {}),
   };
 }
 

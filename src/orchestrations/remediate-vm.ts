@@ -14,6 +14,7 @@ import type { AppRdpCheck } from "../activities/probe-rdp";
 import { mayDecide } from "../auth/policy";
 import { activityFailureMessage, withoutStackTrace } from "../domain/activity-failure";
 import type { GuardDecision } from "../domain/guards";
+import { inMaintenanceWindow, nextMaintenanceWindow } from "../domain/maintenance-window";
 import type { NotificationReason, RunNotification } from "../domain/notification";
 import type { ProbeResult, VerifyOutput } from "../domain/playbook";
 import {
@@ -191,9 +192,13 @@ function* remediate(
     let rollbackProblem = "";
     if (registryOnly && changed.some((k) => k !== "restart")) {
       status("rollback: registry");
+      // The exact values the probe read (kind and data), for the values a step wrote; the others are left alone.
       const restored: FinishedOperation = yield* runScript({
         kind: "restore",
-        before: { licensingMode: probe.licensingMode, licenseServers: probe.specifiedLicenseServers },
+        before: {
+          licensingMode: changed.includes("set-licensing-mode") ? probe.licensingModeValue : "keep",
+          licenseServers: changed.includes("set-license-servers") ? probe.specifiedLicenseServersValue : "keep",
+        },
       });
       if (restored.status === "succeeded") {
         const restart = yield* restartAndWait(context, input.vmId, settings, () => status("rollback: agent-wait"));
@@ -260,12 +265,17 @@ function* remediate(
 
   // 4. Diagnose and plan.
   status("plan", { before: report.before });
-  const planned: PlanRemediationResult = yield context.df.callActivity(ACTIVITY.planRemediation, { probe });
+  const planned: PlanRemediationResult = yield context.df.callActivity(ACTIVITY.planRemediation, { probe, trigger: input.trigger });
   const plan = planned.plan;
   report.causes = planned.causes;
   report.plan = plan.steps;
   report.humanActions = plan.humanActions;
+  if (plan.restart !== undefined) report.restart = plan.restart;
   if (plan.verdict === "healthy") return new RunEnd("healthy", "RD licensing is configured and working; nothing to do");
+  if (plan.verdict === "drift") {
+    const drift = plan.causes.filter((c) => c.effect === "drift").map((c) => c.detail);
+    return new RunEnd("drift", `RD licensing works; it differs from the policy, which is reported and not changed: ${drift.join(" ")}`);
+  }
   if (plan.verdict === "needs-human") return new RunEnd("needs-human", plan.causes.map((c) => c.detail).join(" "));
   if (input.dryRun) return new RunEnd("dry-run", `dry run: ${plan.steps.length} planned step(s), nothing changed`);
   if (pre.changesBlockedBy !== undefined) {
@@ -318,10 +328,13 @@ function* remediate(
   yield context.df.Task.any([cancel, context.df.createTimer(context.df.currentUtcDateTime)]);
   if (cancel.isCompleted) return canceled("canceled before any change");
 
-  // 6. Approval for risky steps (removing the RD Session Host role).
+  // 6. Approval for risky steps (role removals) and for a restart with users signed in (RESTART_WITH_USERS=approve).
   if (plan.needsApproval) {
     status("awaiting-approval", { planned: plan.steps, before: report.before });
-    yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: "approval needed" }, "approval-needed"));
+    // What is asked (a role removal, a restart with N users signed in) goes into the report and every notification.
+    report.approvals = plan.approvals ?? [{ kind: "remove-rdsh-role", detail: "Removing the RD Session Host role needs approval." }];
+    const asked = report.approvals.map((a) => a.detail).join(" ");
+    yield context.df.callActivity(GUARD_ACTIVITIES.notify, notification({ ...report, reason: asked }, "approval-needed"));
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutHours * 3_600_000);
     // Who decides: the identity from the decider's token, never the one that started the run (four eyes). A decision
     // that breaks the rule (raised around the HTTP check) is ignored, and the wait goes on. Alerts for the VM that
@@ -355,6 +368,16 @@ function* remediate(
     }
   }
 
+  // 6b. A restart with users signed in under RESTART_WITH_USERS=wait: nothing changes before the maintenance window.
+  if (plan.restart?.mode === "wait" && plan.restart.window !== undefined) {
+    const opens = nextMaintenanceWindow(plan.restart.window, context.df.currentUtcDateTime);
+    if (opens.getTime() > context.df.currentUtcDateTime.getTime()) {
+      status("waiting-for-maintenance-window", { detail: `${plan.restart.window.text} UTC, next at ${opens.toISOString()}` });
+      const first: df.Task = yield context.df.Task.any([context.df.createTimer(opens), cancel]);
+      if (first === cancel) return canceled("canceled while waiting for the maintenance window; nothing was changed");
+    }
+  }
+
   // 7. Blast radius: wait for a slot among MAX_CONCURRENT_REMEDIATIONS.
   status("waiting-for-slot");
   run.slotHeld = yield* acquireSlot(context, settings.maxConcurrentRemediations, settings, (holders) =>
@@ -372,6 +395,12 @@ function* remediate(
     status(`step ${index + 1}/${plan.steps.length}: ${step.kind}`, { planned: plan.steps });
     const startedAt = now();
     if (step.kind === "restart") {
+      // The slot or the steps may have taken the run past the window's end: the restart waits for the next one.
+      if (plan.restart?.mode === "wait" && plan.restart.window !== undefined && !inMaintenanceWindow(plan.restart.window, context.df.currentUtcDateTime)) {
+        const opens = nextMaintenanceWindow(plan.restart.window, context.df.currentUtcDateTime);
+        status("waiting-for-maintenance-window", { detail: `restart at ${opens.toISOString()}` });
+        yield context.df.createTimer(opens);
+      }
       const restart = yield* restartAndWait(context, input.vmId, settings, () => status("agent-wait"));
       report.steps.push(stepRecord(step, startedAt, now(), undefined, restart.ok ? undefined : restart.error));
       if (!restart.ok) return yield* recover(`restart failed: ${restart.error}`, probe);
@@ -431,7 +460,7 @@ function noteRestoreHint(report: RunReport): void {
 
 function notification(report: RunReport, reason: NotificationReason): RunNotification {
   const summary: Record<NotificationReason, string> = {
-    "approval-needed": `Removing the RD Session Host role from ${report.vmId.split("/").pop()} needs approval.`,
+    "approval-needed": report.reason,
     "needs-human": `${report.vmId.split("/").pop()} needs a person: ${report.reason}`,
     failed: `The run on ${report.vmId.split("/").pop()} failed: ${report.reason}`,
     decided: `The run on ${report.vmId.split("/").pop()} ended ${report.verdict}: ${report.reason}`,
@@ -448,5 +477,6 @@ function notification(report: RunReport, reason: NotificationReason): RunNotific
     startedAt: report.startedAt,
     ...(report.trigger.kind === "manual" && report.trigger.by ? { startedBy: report.trigger.by } : {}),
     ...(report.decisions && report.decisions.length > 0 ? { decisions: report.decisions } : {}),
+    ...(report.approvals && report.approvals.length > 0 ? { approvals: report.approvals } : {}),
   };
 }

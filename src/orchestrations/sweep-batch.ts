@@ -53,7 +53,7 @@ type Step = Generator<df.Task, any, any>;
 /**
  * Checks one batch of VMs (at most SWEEP_LIMITS.batchSize): VMs that cannot be probed are reported at once;
  * the others get the read-only probe, started by one activity and polled by later ones with durable timers in
- * between; under policy remediate, repairable VMs then get their own remediation run. History stays a few dozen
+ * between; under policy remediate (or enforce), repairable VMs then get their own remediation run. History stays a few dozen
  * events whatever the batch size: one activity per round, never one per VM.
  */
 export function* sweepBatch(context: OrchestrationContext): Step {
@@ -151,7 +151,7 @@ export function* sweepBatch(context: OrchestrationContext): Step {
   for (const check of checks) check.symptoms = symptomsOf.get(check.vmId) ?? 0;
 
   let remediationsStarted = 0;
-  if (settings.policy === "remediate") {
+  if (settings.policy !== "report") {
     const noncompliant = checks.filter((c) => c.outcome === "noncompliant").sort(compareWorstFirst);
     const note = (check: VmCheck, repair: RepairNote) => (check.repair = repair);
     const candidates: VmCheck[] = [];

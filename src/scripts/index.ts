@@ -13,7 +13,7 @@ export const SCRIPT_PARAMETERS: { readonly [K in ScriptName]: readonly string[] 
   "remove-rdsh-role": [],
   "remove-licensing-role": [],
   "restore-licensing": ["LicensingMode", "LicenseServers"],
-  verify: ["ExpectedMode", "ExpectedServers", "RdshExpected"],
+  verify: ["ExpectedMode", "ExpectedServers", "RdshExpected", "LicensingEvents"],
 };
 
 /** The marker every script starts with: `# rdp-medic-script: <name>`. */

@@ -13,6 +13,7 @@ function Get-RoleState {
 }
 
 try {
+  Assert-64BitProcess
   $before = Get-RoleState
   if ($before.licensingRoleFeature -eq 'Unknown') { throw (New-ScriptError 'feature-state-unknown' 'Get-WindowsFeature cannot tell the state of RDS-Licensing.') }
   $changed = $false

@@ -16,6 +16,7 @@ function Get-RoleState {
 }
 
 try {
+  Assert-64BitProcess
   $before = Get-RoleState
   if ($before.rdshFeature -eq 'Unknown') { throw (New-ScriptError 'feature-state-unknown' 'Get-WindowsFeature cannot tell the state of RDS-RD-Server.') }
   $changed = $false

@@ -1,13 +1,15 @@
 # rdp-medic-script: restore-licensing
-# Puts the RD licensing values back as a probe read them before a failed repair (rollback):
-#   HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core, LicensingMode (REG_DWORD)
-#   HKLM\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers, SpecifiedLicenseServers (REG_MULTI_SZ)
-# 'absent' deletes the value. Never touches the Group Policy key. Idempotent. Prints one compact JSON line:
-# StepOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
+# Puts the RD licensing values back exactly as a probe read them before a failed repair (rollback):
+#   HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core, LicensingMode
+#   HKLM\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers, SpecifiedLicenseServers
+# Each parameter is 'keep' (leave the value alone), 'absent' (delete it) or '<KIND>:<base64>': the value's exact kind
+# and data in the registry's binary form, written as data (never as text of a command), then read back and compared
+# byte for byte. Never touches the Group Policy key. Idempotent. Prints one compact JSON line: StepOutput in
+# src/domain/playbook.ts, or {rdpMedic, v, error}.
 param(
-  # 'absent' or an integer from 0 to 6 (5 = not configured).
+  # 'keep', 'absent' or '<KIND>:<base64>' (src/domain/registry-value.ts).
   [string]$LicensingMode = '',
-  # 'absent' or comma-separated host names or IP addresses, at most 10, written in this order as given.
+  # 'keep', 'absent' or '<KIND>:<base64>'.
   [string]$LicenseServers = ''
 )
 
@@ -15,93 +17,111 @@ $ScriptName = 'restore-licensing'
 
 # rdp-medic-include: shared/helpers.ps1
 
-$Absent = 'absent'
+$MaxDataBytes = 2048
+$PropertyTypes = @{ REG_SZ = 'String'; REG_EXPAND_SZ = 'ExpandString'; REG_MULTI_SZ = 'MultiString'; REG_DWORD = 'DWord'; REG_QWORD = 'QWord'; REG_BINARY = 'Binary'; REG_NONE = 'None' }
+
+function Test-Nul([byte[]]$Bytes, [int]$At) {
+  return ($At -ge 0 -and $Bytes[$At] -eq 0 -and $Bytes[$At + 1] -eq 0)
+}
+
+# What to do with one value: keep, delete, or write this kind and these bytes (same rules as registry-value.ts).
+function Read-RestoreTarget([string]$ParameterName, [string]$Value) {
+  if ($Value -ceq 'keep') { return [ordered]@{ action = 'keep' } }
+  if ($Value -ceq 'absent') { return [ordered]@{ action = 'delete' } }
+  $refuse = { param([string]$Why) throw (New-ScriptError 'invalid-parameter' "$ParameterName must be 'keep', 'absent' or <KIND>:<base64>: $Why.") }
+  if ($Value -cnotmatch '^(REG_SZ|REG_EXPAND_SZ|REG_MULTI_SZ|REG_DWORD|REG_QWORD|REG_BINARY|REG_NONE):([A-Za-z0-9+/]*={0,2})\z') { & $refuse 'not of that form' }
+  $kind = $Matches[1]
+  $data = $Matches[2]
+  if ($data.Length % 4 -ne 0 -or $data.Length -gt [Math]::Ceiling($MaxDataBytes / 3) * 4) { & $refuse 'the base64 has a wrong length' }
+  $bytes = $null
+  try { $bytes = [Convert]::FromBase64String($data) } catch { & $refuse 'the base64 is not canonical' }
+  if ([Convert]::ToBase64String($bytes) -cne $data) { & $refuse 'the base64 is not canonical' }
+  if ($bytes.Length -gt $MaxDataBytes) { & $refuse "the data is over $MaxDataBytes bytes" }
+  $n = $bytes.Length
+  switch ($kind) {
+    'REG_DWORD' { if ($n -ne 4) { & $refuse 'a REG_DWORD is 4 bytes' } }
+    'REG_QWORD' { if ($n -ne 8) { & $refuse 'a REG_QWORD is 8 bytes' } }
+    'REG_MULTI_SZ' {
+      if ($n -lt 2 -or $n % 2 -ne 0 -or -not (Test-Nul $bytes ($n - 2)) -or ($n -gt 2 -and -not (Test-Nul $bytes ($n - 4)))) { & $refuse 'a list ends with two NUL characters' }
+    }
+    'REG_SZ' { if ($n -lt 2 -or $n % 2 -ne 0 -or -not (Test-Nul $bytes ($n - 2))) { & $refuse 'text ends with a NUL character' } }
+    'REG_EXPAND_SZ' { if ($n -lt 2 -or $n % 2 -ne 0 -or -not (Test-Nul $bytes ($n - 2))) { & $refuse 'text ends with a NUL character' } }
+  }
+  return [ordered]@{ action = 'write'; kind = $kind; bytes = $bytes }
+}
+
+# The value New-ItemProperty takes for a kind's bytes.
+function ConvertFrom-RegBytes([string]$Kind, [byte[]]$Bytes) {
+  switch ($Kind) {
+    'REG_DWORD' { return [BitConverter]::ToInt32($Bytes, 0) }
+    'REG_QWORD' { return [BitConverter]::ToInt64($Bytes, 0) }
+    'REG_SZ' { return [System.Text.Encoding]::Unicode.GetString($Bytes, 0, $Bytes.Length - 2) }
+    'REG_EXPAND_SZ' { return [System.Text.Encoding]::Unicode.GetString($Bytes, 0, $Bytes.Length - 2) }
+    'REG_MULTI_SZ' {
+      if ($Bytes.Length -eq 2) { return ,([string[]]@()) }
+      return ,([string[]]([System.Text.Encoding]::Unicode.GetString($Bytes, 0, $Bytes.Length - 4).Split([char]0)))
+    }
+  }
+  return ,$Bytes
+}
+
+# {kind, size, sha256} of a value as it is now, $null when absent: before/after without printing the data.
+function Get-ValueDigest([string]$Path, [string]$Name) {
+  $entry = Read-RegEntry $Path $Name
+  if ($null -eq $entry) { return $null }
+  $bytes = Get-RegEntryBytes $entry
+  $sha = [System.Security.Cryptography.SHA256]::Create()
+  try { $hash = $sha.ComputeHash($bytes) } finally { $sha.Dispose() }
+  return [ordered]@{ kind = $entry.kind; size = $bytes.Length; sha256 = (($hash | ForEach-Object { $_.ToString('x2') }) -join '') }
+}
 
 function Get-LicensingState {
   return [ordered]@{
-    licensingMode = (Get-RegDword $LicensingCoreKey 'LicensingMode')
+    licensingMode = (Get-ValueDigest $LicensingCoreKey 'LicensingMode')
     policyLicensingMode = (Get-RegDword $PolicyKey 'LicensingMode')
-    specifiedLicenseServers = (Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers')
+    specifiedLicenseServers = (Get-ValueDigest $LicenseServersKey 'SpecifiedLicenseServers')
     policyLicenseServers = (Get-RegCommaList $PolicyKey 'LicenseServers')
   }
 }
 
-# The mode to put back: $null for 'absent', else 0-6 (ASCII digits only; '04', ' 4' and '4 ' are refused).
-function Read-RestoreMode([string]$Value) {
-  if ($Value -ceq $Absent) { return $null }
-  if ($Value -cnotmatch '^[0-6]\z') {
-    throw (New-ScriptError 'invalid-parameter' "LicensingMode must be '$Absent' or an integer from 0 to 6.")
-  }
-  return [long]$Value
-}
-
-# The list to put back: $null for 'absent', else the names exactly as given (same spelling, order and repeats:
-# the value was that list before), each a valid host name or IP address.
-function Read-RestoreServers([string]$Value) {
-  if ($Value -ceq $Absent) { return $null }
-  $names = Split-Parameter $Value
-  if ($names.Count -eq 0) {
-    throw (New-ScriptError 'invalid-parameter' "LicenseServers must be '$Absent' or name at least one license server.")
-  }
-  if ($names.Count -gt $MaxServers) {
-    throw (New-ScriptError 'invalid-parameter' "LicenseServers names $($names.Count) servers; at most $MaxServers are allowed.")
-  }
-  for ($i = 0; $i -lt $names.Count; $i++) {
-    if (-not (Test-LicenseServerName $names[$i])) {
-      throw (New-ScriptError 'invalid-parameter' "LicenseServers item $($i + 1) is not a valid host name or IP address.")
-    }
-  }
-  return ,$names
-}
-
-# Exactly the same list: same spelling, same order ($null only equals $null).
-function Test-ExactList($Current, $Wanted) {
-  if ($null -eq $Current -or $null -eq $Wanted) { return ($null -eq $Current -and $null -eq $Wanted) }
-  $a = @($Current)
-  $b = @($Wanted)
-  if ($a.Count -ne $b.Count) { return $false }
-  for ($i = 0; $i -lt $a.Count; $i++) { if (-not ([string]$a[$i] -ceq [string]$b[$i])) { return $false } }
+# Whether the value is exactly the target now (kind and bytes; absent for delete).
+function Test-Exact([string]$Path, [string]$Name, $Target) {
+  $entry = Read-RegEntry $Path $Name
+  if ($Target.action -eq 'delete') { return ($null -eq $entry) }
+  if ($null -eq $entry -or $entry.kind -ne $Target.kind) { return $false }
+  $bytes = [byte[]](Get-RegEntryBytes $entry)
+  if ($bytes.Length -ne $Target.bytes.Length) { return $false }
+  for ($i = 0; $i -lt $bytes.Length; $i++) { if ($bytes[$i] -ne $Target.bytes[$i]) { return $false } }
   return $true
 }
 
-function Test-SameMode($Current, $Wanted) {
-  if ($null -eq $Current -or $null -eq $Wanted) { return ($null -eq $Current -and $null -eq $Wanted) }
-  return ([long]$Current -eq [long]$Wanted)
+# Puts one value back; $true when it changed anything.
+function Restore-Value([string]$Path, [string]$RegPath, [string]$Name, $Target) {
+  if ($Target.action -eq 'keep' -or (Test-Exact $Path $Name $Target)) { return $false }
+  if ($Target.action -eq 'delete') {
+    # The value is there: an absent one would have matched.
+    Invoke-Reg @('delete', $RegPath, '/v', $Name, '/f')
+  } else {
+    if ($null -eq (Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue)) { $null = New-Item -Path $Path -Force }
+    $value = ConvertFrom-RegBytes $Target.kind $Target.bytes
+    $null = New-ItemProperty -LiteralPath $Path -Name $Name -PropertyType $PropertyTypes[$Target.kind] -Value $value -Force
+  }
+  if (-not (Test-Exact $Path $Name $Target)) {
+    throw (New-ScriptError 'command-failed' "$Name does not hold exactly the value just restored.")
+  }
+  return $true
 }
 
 try {
+  Assert-64BitProcess
   # Both parameters are checked before anything changes.
-  $targetMode = Read-RestoreMode $LicensingMode
-  $targetServers = Read-RestoreServers $LicenseServers
+  $modeTarget = Read-RestoreTarget 'LicensingMode' $LicensingMode
+  $serversTarget = Read-RestoreTarget 'LicenseServers' $LicenseServers
   $before = Get-LicensingState
   $changed = $false
-  $coreKey = 'HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
-  $serversKey = 'HKLM\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
-  if (-not (Test-SameMode $before.licensingMode $targetMode)) {
-    if ($null -eq $targetMode) {
-      Invoke-Reg @('delete', $coreKey, '/v', 'LicensingMode', '/f')
-    } else {
-      Invoke-Reg @('add', $coreKey, '/v', 'LicensingMode', '/t', 'REG_DWORD', '/d', [string]$targetMode, '/f')
-    }
-    $changed = $true
-  }
-  if (-not (Test-ExactList $before.specifiedLicenseServers $targetServers)) {
-    if ($null -eq $targetServers) {
-      # The value is there: an absent one reads as $null and would have matched.
-      Invoke-Reg @('delete', $serversKey, '/v', 'SpecifiedLicenseServers', '/f')
-    } else {
-      # reg.exe reads \0 in /d as the REG_MULTI_SZ separator; the names were validated above.
-      Invoke-Reg @('add', $serversKey, '/v', 'SpecifiedLicenseServers', '/t', 'REG_MULTI_SZ', '/d', ($targetServers -join '\0'), '/f')
-    }
-    $changed = $true
-  }
+  if (Restore-Value $LicensingCoreKey 'HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core' 'LicensingMode' $modeTarget) { $changed = $true }
+  if (Restore-Value $LicenseServersKey 'HKLM\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers' 'SpecifiedLicenseServers' $serversTarget) { $changed = $true }
   $after = Get-LicensingState
-  if (-not (Test-SameMode $after.licensingMode $targetMode)) {
-    throw (New-ScriptError 'command-failed' 'LicensingMode does not hold the value just restored.')
-  }
-  if (-not (Test-ExactList $after.specifiedLicenseServers $targetServers)) {
-    throw (New-ScriptError 'command-failed' 'SpecifiedLicenseServers does not hold the list just restored.')
-  }
   Write-Result ([ordered]@{ rdpMedic = $ScriptName; v = 1; changed = $changed; restartNeeded = $changed; before = $before; after = $after })
   exit 0
 } catch {

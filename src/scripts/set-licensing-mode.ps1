@@ -1,6 +1,6 @@
 # rdp-medic-script: set-licensing-mode
 # Sets the RD licensing mode (HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core, LicensingMode).
-# Idempotent. Prints one compact JSON line: StepOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
+# A value of another kind (a REG_SZ "4", which Windows does not read) is replaced by the REG_DWORD. Idempotent. Prints one compact JSON line: StepOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
 # A Group Policy LicensingMode wins over this value: the output shows it, the plan decides what that means.
 param(
   # 2 = per device, 4 = per user.
@@ -13,12 +13,14 @@ $ScriptName = 'set-licensing-mode'
 
 function Get-ModeState {
   return [ordered]@{
-    licensingMode = (Get-RegDword $LicensingCoreKey 'LicensingMode')
+    licensingMode = (Get-LicensingModeDword)
+    licensingModeKind = (Get-RegKind $LicensingCoreKey 'LicensingMode')
     policyLicensingMode = (Get-RegDword $PolicyKey 'LicensingMode')
   }
 }
 
 try {
+  Assert-64BitProcess
   if ($Mode -cnotmatch '^[24]\z') { throw (New-ScriptError 'invalid-parameter' 'Mode must be 2 (per device) or 4 (per user).') }
   $target = [int]$Mode
   $before = Get-ModeState

@@ -3,12 +3,16 @@
 # Prints one compact JSON line: VerifyOutput in src/domain/playbook.ts, or {rdpMedic, v, error}.
 # Parameters are never empty; 'any' means "do not check" (docs/playbook-contract.md).
 param(
-  # 2, 4 or any: compared with the effective (Group Policy aware) licensing mode.
+  # 2, 4 or any: compared with the effective (Group Policy aware) licensing mode; a local value must be a REG_DWORD.
   [string]$ExpectedMode = 'any',
-  # Comma-separated license servers, or any: compared as a set with the effective list; each must answer.
+  # Comma-separated license servers, or any: compared as a set with the effective list (a local value must be a
+  # REG_MULTI_SZ); each must answer.
   [string]$ExpectedServers = 'any',
   # present, absent or any (either, but not a pending change).
-  [string]$RdshExpected = 'any'
+  [string]$RdshExpected = 'any',
+  # check (no licensing events since the boot) or any (not checked: a role change completed and licensing is not
+  # configured yet, so Windows logs its events until a later run configures it).
+  [string]$LicensingEvents = 'check'
 )
 
 $ScriptName = 'verify'
@@ -63,11 +67,15 @@ function Get-ServerDetail([string]$Name) {
 }
 
 try {
+  Assert-64BitProcess
   if (@('2', '4', 'any') -cnotcontains $ExpectedMode) {
     throw (New-ScriptError 'invalid-parameter' 'ExpectedMode must be 2 (per device), 4 (per user) or any.')
   }
   if (@('present', 'absent', 'any') -cnotcontains $RdshExpected) {
     throw (New-ScriptError 'invalid-parameter' 'RdshExpected must be present, absent or any.')
+  }
+  if (@('check', 'any') -cnotcontains $LicensingEvents) {
+    throw (New-ScriptError 'invalid-parameter' 'LicensingEvents must be check or any.')
   }
   $expectedList = $null
   if ($ExpectedServers -cne 'any') { $expectedList = Read-ServerList 'ExpectedServers' $ExpectedServers -Required }
@@ -81,7 +89,8 @@ try {
   }
 
   if ($ExpectedMode -cne 'any') {
-    $localMode = Get-RegDword $LicensingCoreKey 'LicensingMode'
+    # A LicensingMode of another kind than REG_DWORD is not read by Windows: it counts as none.
+    $localMode = Get-LicensingModeDword
     $policyMode = Get-RegDword $PolicyKey 'LicensingMode'
     $effectiveMode = $localMode
     if ($null -ne $policyMode) { $effectiveMode = $policyMode }
@@ -90,7 +99,8 @@ try {
   }
 
   if ($null -ne $expectedList) {
-    $specified = Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers'
+    # Only a REG_MULTI_SZ SpecifiedLicenseServers is read by Windows.
+    $specified = Get-SpecifiedServersMultiString
     $policyServers = Get-RegCommaList $PolicyKey 'LicenseServers'
     $effectiveServers = $specified
     $source = 'local'
@@ -107,7 +117,9 @@ try {
   try {
     $bootTime = (Get-CimInstance -ClassName 'Win32_OperatingSystem' -ErrorAction Stop | Select-Object -First 1).LastBootUpTime
   } catch { }
-  if ($null -eq $bootTime) {
+  if ($LicensingEvents -ceq 'any') {
+    # Not checked (see the parameter).
+  } elseif ($null -eq $bootTime) {
     Add-Check $checks 'licensing-events' $false 'the last boot time is unknown'
   } else {
     $events = Get-LicensingEvents $bootTime

@@ -8,8 +8,8 @@ let app: OfflineApp;
 beforeAll(async () => {
   app = await startScenario(
     [
-      { name: "rdsh-wait", preset: "grace-over" },
-      { name: "rdsh-cancel", preset: "grace-over" },
+      { name: "rdsh-wait", preset: "no-cals-visible" },
+      { name: "rdsh-cancel", preset: "no-cals-visible" },
     ],
     { NO_CALS_ACTION: "remove-rdsh-role", APPROVAL_TIMEOUT_HOURS: "4" },
     "model",

@@ -14,7 +14,7 @@ let hook: WebhookReceiver;
 beforeAll(async () => {
   hook = await startWebhookReceiver();
   app = await startScenario(
-    NAMES.map((name) => ({ name, preset: "grace-over" })),
+    NAMES.map((name) => ({ name, preset: "no-cals-visible" })),
     { NO_CALS_ACTION: "remove-rdsh-role", BREAKER_THRESHOLD: "3", BREAKER_WINDOW_MINUTES: "120", NOTIFY_WEBHOOK_URL: hook.url },
     "model",
   );

@@ -40,7 +40,7 @@ df.app.orchestration("RemediateVm_2_0_unbranched", function* (context: Orchestra
 
 const SKIP = { "rdp-medic-sweep": "skip" };
 const VMS: VmSpec[] = [
-  ...["a-approve", "a-reject", "a-doomed", "a-new", "a-rollback"].map((name) => ({ name, preset: "grace-over", tags: SKIP })),
+  ...["a-approve", "a-reject", "a-doomed", "a-new", "a-rollback"].map((name) => ({ name, preset: "no-cals-visible", tags: SKIP })),
   ...["b-one", "b-two"].map((name) => ({ name, preset: "demo-broken", tags: SKIP })),
   ...["s-1", "s-2", "s-3", "s-4"].map((name) => ({ name, preset: name === "s-2" ? "healthy" : "demo-broken" })),
 ];

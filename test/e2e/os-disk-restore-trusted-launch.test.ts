@@ -35,7 +35,7 @@ beforeAll(async () => {
   // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The in-guest
   // verification then fails: the run must put the OS disk back.
   app = await startScenario(
-    VMS.map((vm, i) => ({ ...vm, preset: "grace-over", variants: variantsOf(i) })),
+    VMS.map((vm, i) => ({ ...vm, preset: "no-cals-visible", variants: variantsOf(i) })),
     { RESTORE_OS_DISK_ON_FAILURE: "true", NO_CALS_ACTION: "remove-rdsh-role" },
     "model",
   );

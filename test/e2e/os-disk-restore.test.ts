@@ -8,10 +8,10 @@ const LICENSING_CORE = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Serve
 let app: OfflineApp;
 
 beforeAll(async () => {
-  // No CALs: the approved fix removes the RD Session Host role, which no registry rollback can undo. The in-guest
+  // No CALs (visible from the host): the approved fix removes the RD Session Host role, which no registry rollback can undo. The in-guest
   // verification then fails: the run must put the OS disk back.
   app = await startScenario(
-    [{ name: "rdsh-undo", preset: "grace-over" }],
+    [{ name: "rdsh-undo", preset: "no-cals-visible" }],
     { RESTORE_OS_DISK_ON_FAILURE: "true", NO_CALS_ACTION: "remove-rdsh-role" },
     "model",
   );

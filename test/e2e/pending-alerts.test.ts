@@ -18,8 +18,8 @@ beforeAll(async () => {
   app = await startScenario(
     [
       { name: "rdsh-dry", preset: "demo-broken" },
-      { name: "rdsh-wait", preset: "grace-over" },
-      { name: "rdsh-rej", preset: "grace-over" },
+      { name: "rdsh-wait", preset: "no-cals-visible" },
+      { name: "rdsh-rej", preset: "no-cals-visible" },
     ],
     { NO_CALS_ACTION: "remove-rdsh-role", APPROVAL_TIMEOUT_HOURS: "4", NOTIFY_WEBHOOK_URL: hook.url },
     "model",

@@ -32,7 +32,7 @@ export function sweepFleet(now: Date) {
         vm("s-agent", "demo-broken", { agentReady: false }),
         vm("s-skip", "demo-broken", { tags: { "rdp-medic-sweep": "skip" } }),
         vm("s-optout", "demo-broken", { tags: { "rdp-medic-opt-out": "true" } }),
-        vm("s-nocals", "grace-over"),
+        vm("s-nocals", "no-cals-visible"),
         vm("s-foreign", "demo-broken", { subscriptionId: FOREIGN_SUB, resourceGroup: "rg-elsewhere" }),
       ],
     },

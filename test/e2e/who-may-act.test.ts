@@ -37,7 +37,7 @@ beforeAll(async () => {
     guestPreset: preset,
   });
   app = await startOfflineApp({
-    scenario: resolveScenario({ vms: [vm("rdsh-manual", "grace-over"), vm("rdsh-rej", "grace-over"), vm("rdsh-can", "grace-over"), vm("rdsh-log", "healthy")] }, new Date()),
+    scenario: resolveScenario({ vms: [vm("rdsh-manual", "no-cals-visible"), vm("rdsh-rej", "no-cals-visible"), vm("rdsh-can", "no-cals-visible"), vm("rdsh-log", "healthy")] }, new Date()),
     guest: e2eGuest(),
     settings: { ALLOWED_SCOPES: `/subscriptions/${SUB}`, NO_CALS_ACTION: "remove-rdsh-role", NOTIFY_WEBHOOK_URL: hook.url, SWEEP_POLICY: "remediate" },
     log: (line) => void logs.push(line),

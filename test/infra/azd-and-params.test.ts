@@ -107,6 +107,8 @@ describe.skipIf(!bicep)("infra/main.bicepparam: azd's environment is the configu
       RDPMEDIC_TARGET_SCOPES: scopes.join(","),
       RDPMEDIC_ENABLE_OS_DISK_RESTORE: "true",
       RDPMEDIC_KILL_SWITCH: "true",
+      RDPMEDIC_RESTART_WITH_USERS: "wait",
+      RDPMEDIC_MAINTENANCE_WINDOW: "Sat,Sun 02:00-05:00",
       RDPMEDIC_MONITORED_VMS: vm,
       RDPMEDIC_ALERT_AUTH: "function-key",
       RDPMEDIC_DURABLE_BACKEND: "durable-task-scheduler",
@@ -119,6 +121,7 @@ describe.skipIf(!bicep)("infra/main.bicepparam: azd's environment is the configu
     const association = single(s!.predictedResources, "Microsoft.Insights/dataCollectionRuleAssociations");
     expect(association.id.startsWith(`${vm}/providers/`)).toBe(true);
     expect(loadConfig(literalSettings(s!)).killSwitch).toBe(true);
+    expect(loadConfig(literalSettings(s!)).policy).toMatchObject({ restartWithUsers: "wait", maintenanceWindow: { text: "Sat,Sun 02:00-05:00" } });
     expect(literalSettings(s!).ALERT_AUTH).toBe("function-key");
     expect(single(s!.predictedResources, "Microsoft.DurableTask/schedulers").type).toBe("Microsoft.DurableTask/schedulers");
     expect(s!.predictedResources.filter((r) => r.type === "Microsoft.Authorization/policyAssignments")).toEqual([]);
@@ -143,6 +146,8 @@ describe.skipIf(!bicep)("infra/main.bicepparam: azd's environment is the configu
     ["a misspelt alert authentication", { RDPMEDIC_ALERT_AUTH: "function_key" }, `but the provided value is of type "'function_key'"`],
     ["a misspelt durable backend", { RDPMEDIC_DURABLE_BACKEND: "dts" }, `but the provided value is of type "'dts'"`],
     ["a region without Flex Consumption", { AZURE_LOCATION: "germanynorth" }, `but the provided value is of type "'germanynorth'"`],
+    ["waiting for a maintenance window that is not set", { RDPMEDIC_RESTART_WITH_USERS: "wait" }, "maintenanceWindow (RDPMEDIC_MAINTENANCE_WINDOW): restartWithUsers is wait"],
+    ["a misspelt restart policy", { RDPMEDIC_RESTART_WITH_USERS: "ask" }, `but the provided value is of type "'ask'"`],
     ["a monitored VM that is not a VM ID", { RDPMEDIC_MONITORED_VMS: "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-rdsh" }, "monitoredVmResourceIds (RDPMEDIC_MONITORED_VMS)"],
   ];
   it.each(refused)("refuses %s before any resource is evaluated, naming the parameter", (_what, change, message) => {

@@ -55,7 +55,7 @@ describe("sweep settings", () => {
     ["SWEEP_SCHEDULE", "0 2 * * *", /six fields/],
     ["SWEEP_SCHEDULE", "0 0 2 * * * *", /six fields/],
     ["SWEEP_SCHEDULE", "0 0 2 * * ; rm", /six fields/],
-    ["SWEEP_POLICY", "fix", /report or remediate/],
+    ["SWEEP_POLICY", "fix", /report, remediate or enforce/],
     ["SWEEP_MAX_CONCURRENCY", "0", /1 to 1000/],
     ["SWEEP_MAX_CONCURRENCY", "5000", /1 to 1000/],
     ["SWEEP_MAX_ERRORS", "0", /1 to 10000/],

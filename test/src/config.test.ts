@@ -18,6 +18,9 @@ describe("settings", () => {
       licenseServers: ["rdls01.contoso.com", "10.0.0.4"],
       noCalsAction: "report",
       removeUnusedLicensingRole: false,
+      restartWithUsers: "approve",
+      maintenanceWindow: undefined,
+      enforceDriftInSweeps: false,
     });
     expect(config.allowedScopes).toEqual([{ subscriptionId: SUB, resourceGroup: "rg-rdsh" }]);
     expect(config.armEndpoint).toBe("https://management.azure.com");

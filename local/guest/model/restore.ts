@@ -1,61 +1,92 @@
-import type { GuestState } from "../guest-state";
-import { KEYS, deleteRegValue, readCommaList, readDword, readMultiString, setRegValue } from "../guest-registry";
-import { MAX_SERVERS, ModelScriptError, isLicenseServerName, splitParameter } from "./script-helpers";
+import { createHash } from "node:crypto";
+import type { GuestState, RegValue } from "../guest-state";
+import { KEYS, deleteRegValue, getRegValue, readCommaList, readDword, setRegValue } from "../guest-registry";
+import { ModelScriptError, assert64BitProcess, regEntryBytes } from "./script-helpers";
 
-const ABSENT = "absent";
+const MAX_DATA_BYTES = 2048;
+const FORM = /^(REG_SZ|REG_EXPAND_SZ|REG_MULTI_SZ|REG_DWORD|REG_QWORD|REG_BINARY|REG_NONE):([A-Za-z0-9+/]*={0,2})$/;
 
-/** Read-RestoreMode */
-function readRestoreMode(value: string): number | null {
-  if (value === ABSENT) return null;
-  if (!/^[0-6]$/.test(value)) throw new ModelScriptError("invalid-parameter", `LicensingMode must be '${ABSENT}' or an integer from 0 to 6.`);
-  return Number(value);
+type Target = { action: "keep" } | { action: "delete" } | { action: "write"; kind: RegValue["type"]; bytes: Buffer };
+
+/** Read-RestoreTarget */
+function readTarget(parameterName: string, value: string): Target {
+  if (value === "keep") return { action: "keep" };
+  if (value === "absent") return { action: "delete" };
+  const refuse = (why: string): never => {
+    throw new ModelScriptError("invalid-parameter", `${parameterName} must be 'keep', 'absent' or <KIND>:<base64>: ${why}.`);
+  };
+  const match = FORM.exec(value);
+  if (!match) return refuse("not of that form");
+  const kind = match[1] as RegValue["type"];
+  const data = match[2]!;
+  if (data.length % 4 !== 0 || data.length > Math.ceil(MAX_DATA_BYTES / 3) * 4) refuse("the base64 has a wrong length");
+  const bytes = Buffer.from(data, "base64");
+  if (bytes.toString("base64") !== data) refuse("the base64 is not canonical");
+  if (bytes.length > MAX_DATA_BYTES) refuse(`the data is over ${MAX_DATA_BYTES} bytes`);
+  const n = bytes.length;
+  const nul = (at: number) => at >= 0 && bytes[at] === 0 && bytes[at + 1] === 0;
+  if (kind === "REG_DWORD" && n !== 4) refuse("a REG_DWORD is 4 bytes");
+  if (kind === "REG_QWORD" && n !== 8) refuse("a REG_QWORD is 8 bytes");
+  if (kind === "REG_MULTI_SZ" && (n < 2 || n % 2 !== 0 || !nul(n - 2) || (n > 2 && !nul(n - 4)))) refuse("a list ends with two NUL characters");
+  if ((kind === "REG_SZ" || kind === "REG_EXPAND_SZ") && (n < 2 || n % 2 !== 0 || !nul(n - 2))) refuse("text ends with a NUL character");
+  return { action: "write", kind, bytes };
 }
 
-/** Read-RestoreServers: the names exactly as given, no de-duplication. */
-function readRestoreServers(value: string): string[] | null {
-  if (value === ABSENT) return null;
-  const names = splitParameter(value);
-  if (names.length === 0) {
-    throw new ModelScriptError("invalid-parameter", `LicenseServers must be '${ABSENT}' or name at least one license server.`);
+/** ConvertFrom-RegBytes + New-ItemProperty as the shim stores it. */
+function regValueOf(kind: RegValue["type"], bytes: Buffer): RegValue {
+  switch (kind) {
+    case "REG_DWORD":
+      return { type: kind, value: bytes.readInt32LE(0) >>> 0 };
+    case "REG_QWORD":
+      return { type: kind, value: Number(bytes.readBigInt64LE(0)) };
+    case "REG_SZ":
+    case "REG_EXPAND_SZ":
+      return { type: kind, value: bytes.subarray(0, bytes.length - 2).toString("utf16le") };
+    case "REG_MULTI_SZ":
+      return { type: kind, value: bytes.length === 2 ? [] : bytes.subarray(0, bytes.length - 4).toString("utf16le").split("\u0000") };
+    case "REG_BINARY":
+    case "REG_NONE":
+      return { type: kind, value: bytes.toString("base64") };
   }
-  if (names.length > MAX_SERVERS) {
-    throw new ModelScriptError("invalid-parameter", `LicenseServers names ${names.length} servers; at most ${MAX_SERVERS} are allowed.`);
-  }
-  names.forEach((name, i) => {
-    if (!isLicenseServerName(name)) {
-      throw new ModelScriptError("invalid-parameter", `LicenseServers item ${i + 1} is not a valid host name or IP address.`);
-    }
-  });
-  return names;
 }
 
-/** Test-ExactList: same spelling, same order; null only equals null. */
-function exactList(current: string[] | null, wanted: string[] | null): boolean {
-  if (current === null || wanted === null) return current === wanted;
-  return current.length === wanted.length && current.every((name, i) => name === wanted[i]);
+/** Get-ValueDigest */
+function digest(state: GuestState, key: string, name: string) {
+  const v = getRegValue(state, key, name);
+  if (v === undefined) return null;
+  const bytes = regEntryBytes(v);
+  return { kind: v.type, size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/** Test-Exact */
+function exact(state: GuestState, key: string, name: string, target: Target): boolean {
+  const v = getRegValue(state, key, name);
+  if (target.action === "delete") return v === undefined;
+  if (target.action !== "write" || v === undefined || v.type !== target.kind) return false;
+  return regEntryBytes(v).equals(target.bytes);
 }
 
 /** src/scripts/restore-licensing.ps1 */
 export function modelRestoreLicensing(state: GuestState, parameters: Record<string, string>): string {
-  const targetMode = readRestoreMode(parameters["LicensingMode"] ?? "");
-  const targetServers = readRestoreServers(parameters["LicenseServers"] ?? "");
+  assert64BitProcess(state);
+  const modeTarget = readTarget("LicensingMode", parameters["LicensingMode"] ?? "");
+  const serversTarget = readTarget("LicenseServers", parameters["LicenseServers"] ?? "");
   const read = () => ({
-    licensingMode: readDword(state, KEYS.licensingCore, "LicensingMode"),
+    licensingMode: digest(state, KEYS.licensingCore, "LicensingMode"),
     policyLicensingMode: readDword(state, KEYS.policy, "LicensingMode"),
-    specifiedLicenseServers: readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers"),
+    specifiedLicenseServers: digest(state, KEYS.licenseServers, "SpecifiedLicenseServers"),
     policyLicenseServers: readCommaList(state, KEYS.policy, "LicenseServers"),
   });
+  const restore = (key: string, name: string, target: Target): boolean => {
+    if (target.action === "keep" || exact(state, key, name, target)) return false;
+    if (target.action === "delete") deleteRegValue(state, key, name);
+    else setRegValue(state, key, name, regValueOf(target.kind, target.bytes));
+    if (!exact(state, key, name, target)) throw new ModelScriptError("command-failed", `${name} does not hold exactly the value just restored.`);
+    return true;
+  };
   const before = read();
-  let changed = false;
-  if (before.licensingMode !== targetMode) {
-    if (targetMode === null) deleteRegValue(state, KEYS.licensingCore, "LicensingMode");
-    else setRegValue(state, KEYS.licensingCore, "LicensingMode", { type: "REG_DWORD", value: targetMode });
-    changed = true;
-  }
-  if (!exactList(before.specifiedLicenseServers, targetServers)) {
-    if (targetServers === null) deleteRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers");
-    else setRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers", { type: "REG_MULTI_SZ", value: [...targetServers] });
-    changed = true;
-  }
+  const modeChanged = restore(KEYS.licensingCore, "LicensingMode", modeTarget);
+  const serversChanged = restore(KEYS.licenseServers, "SpecifiedLicenseServers", serversTarget);
+  const changed = modeChanged || serversChanged;
   return JSON.stringify({ rdpMedic: "restore-licensing", v: 1, changed, restartNeeded: changed, before, after: read() });
 }

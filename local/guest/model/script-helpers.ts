@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
-import type { GuestState } from "../guest-state";
-import { featureState, findName, isPortOpen, resolveHost } from "../guest-registry";
+import type { GuestState, RegValue } from "../guest-state";
+import { featureState, findName, getRegValue, isPortOpen, resolveHost } from "../guest-registry";
 
 /**
  * TypeScript twins of the shared helpers in src/scripts/shared/helpers.ps1, applied to a GuestState the way the shim
@@ -85,8 +85,56 @@ export function readServerList(parameterName: string, value: string, required: b
   return unique;
 }
 
-/** Get-FeatureState, answered by the shim's Get-WindowsFeature. */
+/** Assert-64BitProcess: a 32-bit (WOW64) process sees redirected registry and WMI views. */
+export function assert64BitProcess(state: GuestState): void {
+  if (state.processArchitecture === "x86") {
+    throw new ModelScriptError(
+      "process-32-bit",
+      "This script runs in a 32-bit PowerShell process, which sees redirected registry and WMI views: run it with 64-bit Windows PowerShell (%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe).",
+    );
+  }
+}
+
+/** Read-RegEntry + Get-RegEntryBytes: a value's kind and its bytes in the registry's binary form. */
+export function regEntryBytes(v: RegValue): Buffer {
+  switch (v.type) {
+    case "REG_SZ":
+    case "REG_EXPAND_SZ":
+      return Buffer.from(`${v.value}\u0000`, "utf16le");
+    case "REG_MULTI_SZ":
+      return Buffer.from(v.value.length === 0 ? "\u0000" : `${v.value.join("\u0000")}\u0000\u0000`, "utf16le");
+    case "REG_DWORD": {
+      const bytes = Buffer.alloc(4);
+      bytes.writeInt32LE(v.value | 0, 0);
+      return bytes;
+    }
+    case "REG_QWORD": {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigInt64LE(BigInt.asIntN(64, BigInt(v.value)), 0);
+      return bytes;
+    }
+    case "REG_BINARY":
+    case "REG_NONE":
+      return Buffer.from(v.value, "base64");
+  }
+}
+
+/** Get-RegValueFact: {kind, data} (data null when longer than maxData), null when absent. */
+export function regValueFact(state: GuestState, key: string, name: string, maxData: number): { kind: string; data: string | null } | null {
+  const v = getRegValue(state, key, name);
+  if (v === undefined) return null;
+  const data = regEntryBytes(v).toString("base64");
+  return { kind: v.type, data: data.length > maxData ? null : data };
+}
+
+/** Get-RegKind */
+export function regKind(state: GuestState, key: string, name: string): string | null {
+  return getRegValue(state, key, name)?.type ?? null;
+}
+
+/** Get-FeatureState, answered by the shim's Get-WindowsFeature (missing without Server Manager). */
 export function reportedFeatureState(state: GuestState, name: string): string {
+  if (state.serverManager === false) return "Unknown";
   const value = featureState(state, name);
   switch (value) {
     case "Installed":

@@ -1,6 +1,6 @@
 import type { GuestFeatureState, GuestState } from "../guest-state";
 import { KEYS, readCommaList, readDword, readMultiString, setRegValue } from "../guest-registry";
-import { ModelScriptError, featureKey, readServerList, reportedFeatureState, sameName } from "./script-helpers";
+import { ModelScriptError, assert64BitProcess, featureKey, readServerList, regKind, reportedFeatureState, sameName } from "./script-helpers";
 
 function step(name: string, changed: boolean, restartNeeded: boolean, before: object, after: object): string {
   return JSON.stringify({ rdpMedic: name, v: 1, changed, restartNeeded, before, after });
@@ -8,11 +8,13 @@ function step(name: string, changed: boolean, restartNeeded: boolean, before: ob
 
 /** src/scripts/set-licensing-mode.ps1 */
 export function modelSetLicensingMode(state: GuestState, parameters: Record<string, string>): string {
+  assert64BitProcess(state);
   const mode = parameters["Mode"] ?? "";
   if (!/^[24]$/.test(mode)) throw new ModelScriptError("invalid-parameter", "Mode must be 2 (per device) or 4 (per user).");
   const target = Number(mode);
   const read = () => ({
     licensingMode: readDword(state, KEYS.licensingCore, "LicensingMode"),
+    licensingModeKind: regKind(state, KEYS.licensingCore, "LicensingMode"),
     policyLicensingMode: readDword(state, KEYS.policy, "LicensingMode"),
   });
   const before = read();
@@ -23,14 +25,20 @@ export function modelSetLicensingMode(state: GuestState, parameters: Record<stri
 
 /** src/scripts/set-license-servers.ps1 */
 export function modelSetLicenseServers(state: GuestState, parameters: Record<string, string>): string {
+  assert64BitProcess(state);
   const target = readServerList("Servers", parameters["Servers"] ?? "", true);
   const read = () => ({
     specifiedLicenseServers: readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers"),
+    specifiedLicenseServersKind: regKind(state, KEYS.licenseServers, "SpecifiedLicenseServers"),
     policyLicenseServers: readCommaList(state, KEYS.policy, "LicenseServers"),
   });
   const before = read();
   const current = before.specifiedLicenseServers;
-  const same = current !== null && current.length === target.length && current.every((n, i) => sameName(n, target[i] ?? ""));
+  const same =
+    before.specifiedLicenseServersKind === "REG_MULTI_SZ" &&
+    current !== null &&
+    current.length === target.length &&
+    current.every((n, i) => sameName(n, target[i] ?? ""));
   if (!same) setRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers", { type: "REG_MULTI_SZ", value: [...target] });
   return step("set-license-servers", !same, !same, before, read());
 }
@@ -49,6 +57,7 @@ function removeRole(
   feature: "RDS-RD-Server" | "RDS-Licensing",
   read: () => Record<string, unknown> & { feature: string },
 ): string {
+  assert64BitProcess(state);
   const before = read();
   if (before.feature === "Unknown") {
     throw new ModelScriptError("feature-state-unknown", `Get-WindowsFeature cannot tell the state of ${feature}.`);

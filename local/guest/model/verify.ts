@@ -1,8 +1,9 @@
 import type { GuestState } from "../guest-state";
-import { KEYS, readCommaList, readDword, readMultiString, rdpPort } from "../guest-registry";
+import { KEYS, getRegValue, readCommaList, readDword, readMultiString, rdpPort } from "../guest-registry";
 import {
   ModelScriptError,
   addUniqueNames,
+  assert64BitProcess,
   formatTime,
   isLicenseServerName,
   licensingEvents,
@@ -25,15 +26,18 @@ const list = (names: readonly string[] | null) => (names === null ? "none" : `[$
 
 /** What src/scripts/verify.ps1 prints for a guest. */
 export function modelVerify(state: GuestState, parameters: Record<string, string>): string {
+  assert64BitProcess(state);
   const expectedMode = parameters["ExpectedMode"] ?? "any";
   const expectedServers = parameters["ExpectedServers"] ?? "any";
   const rdshExpected = parameters["RdshExpected"] ?? "any";
+  const licensingEventsCheck = parameters["LicensingEvents"] ?? "check";
   if (!["2", "4", "any"].includes(expectedMode)) {
     throw new ModelScriptError("invalid-parameter", "ExpectedMode must be 2 (per device), 4 (per user) or any.");
   }
   if (!["present", "absent", "any"].includes(rdshExpected)) {
     throw new ModelScriptError("invalid-parameter", "RdshExpected must be present, absent or any.");
   }
+  if (!["check", "any"].includes(licensingEventsCheck)) throw new ModelScriptError("invalid-parameter", "LicensingEvents must be check or any.");
   const expectedList = expectedServers === "any" ? null : readServerList("ExpectedServers", expectedServers, true);
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail: safeText(detail, 1000) });
@@ -55,7 +59,8 @@ export function modelVerify(state: GuestState, parameters: Record<string, string
   }
 
   if (expectedList !== null) {
-    const specified = readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers");
+    const kind = getRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers")?.type;
+    const specified = kind === "REG_MULTI_SZ" ? readMultiString(state, KEYS.licenseServers, "SpecifiedLicenseServers") : null;
     const policyServers = readCommaList(state, KEYS.policy, "LicenseServers");
     const effective = policyServers ?? specified;
     const source = policyServers !== null ? "policy" : "local";
@@ -69,7 +74,9 @@ export function modelVerify(state: GuestState, parameters: Record<string, string
   const bootTime = new Date(state.bootTime);
   const events = Number.isNaN(bootTime.getTime()) ? null : licensingEvents(state, bootTime);
   const bootText = events === null ? "" : formatTime(bootTime);
-  if (events === null) add("licensing-events", false, "the last boot time is unknown");
+  if (licensingEventsCheck === "any") {
+    // Not checked.
+  } else if (events === null) add("licensing-events", false, "the last boot time is unknown");
   else if (events.length === 0) add("licensing-events", true, `no licensing events since boot at ${bootText}`);
   else {
     const ids = [...new Set(events.map((e) => e.id))].sort((a, b) => a - b).join(", ");

@@ -4,7 +4,15 @@ $ProgressPreference = 'SilentlyContinue'
 $MaxServers = 10
 
 function Write-Result($Object) {
-  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 5)
+  Write-Output (ConvertTo-Json -InputObject $Object -Compress -Depth 6)
+}
+
+# Run Command may start Windows PowerShell as a 32-bit process (WOW64): the registry and WMI it sees are then
+# redirected views, so no script reads or writes anything there.
+function Assert-64BitProcess {
+  if (-not [Environment]::Is64BitProcess -or $env:PROCESSOR_ARCHITECTURE -eq 'x86') {
+    throw (New-ScriptError 'process-32-bit' 'This script runs in a 32-bit PowerShell process, which sees redirected registry and WMI views: run it with 64-bit Windows PowerShell (%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe).')
+  }
 }
 
 # Text fit for the JSON line: control and direction characters become '?', at most $Max characters.
@@ -118,17 +126,64 @@ function Read-ServerList([string]$ParameterName, [string]$Value, [switch]$Requir
   return ,$unique.ToArray()
 }
 
+# A value exactly as it is: its kind (REG_SZ, REG_MULTI_SZ, REG_DWORD, ...) and its data as the registry API
+# returns it (strings unexpanded); $null when the key or the value is absent.
+function Read-RegEntry([string]$Path, [string]$Name) {
+  $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+  if ($null -eq $key) { return $null }
+  $stored = $null
+  foreach ($valueName in @($key.GetValueNames())) { if ([string]$valueName -ieq $Name) { $stored = [string]$valueName } }
+  if ($null -eq $stored) { return $null }
+  $kinds = @{ String = 'REG_SZ'; ExpandString = 'REG_EXPAND_SZ'; MultiString = 'REG_MULTI_SZ'; DWord = 'REG_DWORD'; QWord = 'REG_QWORD'; Binary = 'REG_BINARY'; None = 'REG_NONE' }
+  $kindName = [string]$key.GetValueKind($stored)
+  $kind = $kinds[$kindName]
+  $exact = $true
+  if ($null -eq $kind) { $kind = 'REG_BINARY'; $exact = $false }
+  return [ordered]@{ kind = $kind; value = $key.GetValue($stored, $null, 'DoNotExpandEnvironmentNames'); exact = $exact }
+}
+
+# The data of a Read-RegEntry result in the registry's binary form (src/domain/registry-value.ts).
+function Get-RegEntryBytes($Entry) {
+  switch ($Entry.kind) {
+    'REG_SZ' { return ,[System.Text.Encoding]::Unicode.GetBytes([string]$Entry.value + [char]0) }
+    'REG_EXPAND_SZ' { return ,[System.Text.Encoding]::Unicode.GetBytes([string]$Entry.value + [char]0) }
+    'REG_MULTI_SZ' {
+      $entries = @($Entry.value | ForEach-Object { [string]$_ })
+      $text = [string][char]0
+      if ($entries.Count -gt 0) { $text = ($entries -join [string][char]0) + [char]0 + [char]0 }
+      return ,[System.Text.Encoding]::Unicode.GetBytes($text)
+    }
+    'REG_DWORD' { return ,[BitConverter]::GetBytes([int]$Entry.value) }
+    'REG_QWORD' { return ,[BitConverter]::GetBytes([long]$Entry.value) }
+  }
+  return ,[byte[]]@($Entry.value)
+}
+
+# {kind, data}: the exact value as base64 of its bytes; data $null when longer than $MaxData characters or not
+# exactly representable. $null when the value is absent.
+function Get-RegValueFact([string]$Path, [string]$Name, [int]$MaxData) {
+  $entry = Read-RegEntry $Path $Name
+  if ($null -eq $entry) { return $null }
+  $data = $null
+  if ($entry.exact) {
+    $data = [Convert]::ToBase64String((Get-RegEntryBytes $entry))
+    if ($data.Length -gt $MaxData) { $data = $null }
+  }
+  return [ordered]@{ kind = $entry.kind; data = $data }
+}
+
 function Get-RegValue([string]$Path, [string]$Name) {
   $item = Get-ItemProperty -LiteralPath $Path -Name $Name -ErrorAction SilentlyContinue
   if ($null -eq $item) { return $null }
   return ,$item.$Name
 }
 
-# A REG_DWORD as the unsigned number it is (Get-ItemProperty gives an Int32).
+# A REG_DWORD as the unsigned number it is (the registry API gives an Int32); $null when absent or of another kind
+# (Windows reads these values only as DWORDs).
 function Get-RegDword([string]$Path, [string]$Name) {
-  $value = Get-RegValue $Path $Name
-  if ($null -eq $value) { return $null }
-  $number = [long]$value
+  $entry = Read-RegEntry $Path $Name
+  if ($null -eq $entry -or $entry.kind -ne 'REG_DWORD') { return $null }
+  $number = [long]$entry.value
   if ($number -lt 0) { $number += 4294967296 }
   return $number
 }
@@ -224,6 +279,25 @@ function Resolve-HostAddresses([string]$Name) {
 function Get-TermServiceRunning {
   $service = Get-Service -Name 'TermService' -ErrorAction SilentlyContinue
   return ($null -ne $service -and [string]$service.Status -eq 'Running')
+}
+
+# LicensingMode as Windows reads it: a REG_DWORD (unsigned), else $null.
+function Get-LicensingModeDword {
+  return (Get-RegDword $LicensingCoreKey 'LicensingMode')
+}
+
+# SpecifiedLicenseServers as Windows reads it: a REG_MULTI_SZ without blank entries, else $null.
+function Get-SpecifiedServersMultiString {
+  $entry = Read-RegEntry $LicenseServersKey 'SpecifiedLicenseServers'
+  if ($null -eq $entry -or $entry.kind -ne 'REG_MULTI_SZ') { return $null }
+  return (Get-RegMultiString $LicenseServersKey 'SpecifiedLicenseServers')
+}
+
+# The kind of a value ('REG_DWORD', ...), $null when absent.
+function Get-RegKind([string]$Path, [string]$Name) {
+  $entry = Read-RegEntry $Path $Name
+  if ($null -eq $entry) { return $null }
+  return $entry.kind
 }
 
 # The RDP port: PortNumber of the RDP-Tcp listener, 3389 unless changed.

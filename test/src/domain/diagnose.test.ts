@@ -1,93 +1,275 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../src/domain/diagnose";
-import type { CauseCode, PlaybookPolicy } from "../../../src/domain/playbook";
+import type { CauseCode, CauseEffect, PlaybookPolicy } from "../../../src/domain/playbook";
 import { policy, probe, type ProbeBuilder } from "./probe-builder";
 
 const LS1 = "rdls01.contoso.com";
 const LS2 = "rdls02.contoso.com";
 
-type Row = [name: string, build: () => ProbeBuilder, expected: CauseCode[], forPolicy?: PlaybookPolicy];
+type Row = [name: string, build: () => ProbeBuilder, expected: string[], forPolicy?: PlaybookPolicy];
 
-const codes = (b: ProbeBuilder, p: PlaybookPolicy = policy()) => diagnose(b.build(), p).map((c) => c.code);
+/** "code:effect" for every cause, in order. */
+const all = (b: ProbeBuilder, p: PlaybookPolicy = policy()) => diagnose(b.build(), p).map((c) => `${c.code}:${c.effect}`);
+/** The same without the note that CALs are not visible (the builder's servers are valid with hidden CALs). */
+const found = (b: ProbeBuilder, p: PlaybookPolicy = policy()) => all(b, p).filter((c) => c !== "cals-not-visible:info");
+const detail = (b: ProbeBuilder, code: CauseCode, p = policy()) => diagnose(b.build(), p).find((c) => c.code === code)?.detail ?? "";
+const evidence = (b: ProbeBuilder, code: CauseCode, p = policy()) => diagnose(b.build(), p).find((c) => c.code === code)?.evidence ?? [];
 
-describe("diagnose: the article's rows", () => {
+const visible = (packs: Array<[type: "device" | "user", version: number, total: number, issued: number]>, activated: boolean | null = true) => ({
+  activated,
+  packs: packs.map(([type, version, total, issued]) => ({ type, version, total, issued })),
+});
+
+describe("diagnose: the article's rows, each with what it means for licensing", () => {
   const rows: Row[] = [
     ["healthy session host: nothing", () => probe(), []],
-    ["InstallState 0: role disabled, go to step 3", () => probe().rdsh("Unknown", 0), ["role-not-installed"]],
-    ["LicensingMode other than 4: set it to 4", () => probe().mode(2), ["mode-wrong"]],
-    ["LicensingMode missing", () => probe().mode(null), ["mode-not-configured"]],
-    ["SpecifiedLicenseServers missing", () => probe().servers(null), ["no-license-server"]],
-    ["SpecifiedLicenseServers incorrect", () => probe().servers(["old-ls.contoso.com"]), ["license-server-wrong"]],
-    ["no CALs installed", () => probe().allPolicyServers("no-cals"), ["no-cals"]],
-    ["port 135 test fails", () => probe().portClosed(LS1).portClosed(LS2), ["license-server-unreachable"]],
-    ["license server installed but not activated", () => probe().allPolicyServers("not-activated"), ["server-not-activated"]],
-    ["more users than CALs", () => probe().allPolicyServers("cals-exhausted"), ["cals-exhausted"]],
+    ["InstallState 0 and the role Available: nothing to fix", () => probe().rdsh("Available", 0), ["role-not-installed:info"]],
+    ["LicensingMode other than the policy, licensing works: drift", () => probe().mode(2), ["mode-wrong:drift"]],
+    ["LicensingMode missing: breaks", () => probe().mode(null), ["mode-not-configured:breaks"]],
+    ["SpecifiedLicenseServers missing: breaks", () => probe().servers(null), ["no-license-server:breaks"]],
+    [
+      "SpecifiedLicenseServers incorrect and not a license server: breaks (the servers), drift (the list)",
+      () => probe().servers(["old-ls.contoso.com"]).status("old-ls.contoso.com", 6),
+      ["license-server-unreachable:breaks", "license-server-wrong:drift"],
+    ],
+    ["no CALs installed (visible): breaks", () => probe().allPolicyServers("no-cals"), ["no-cals:breaks"]],
+    ["port 135 closed everywhere: breaks", () => probe().portClosed(LS1).portClosed(LS2), ["license-server-unreachable:breaks"]],
+    ["not activated (visible): breaks", () => probe().allPolicyServers("not-activated"), ["server-not-activated:breaks"]],
+    ["more users than CALs (visible): breaks", () => probe().allPolicyServers("cals-exhausted"), ["cals-exhausted:breaks"]],
     [
       "never had a licensing role and the grace period is over",
       () => probe().servers(null).dnsFails(LS1).dnsFails(LS2).grace(0).event(1128),
-      ["no-license-server", "license-server-unreachable", "grace-over"],
+      ["no-license-server:breaks", "grace-over:breaks"],
     ],
   ];
   it.each(rows)("%s", (_name, build, expected, p) => {
-    expect(codes(build(), p)).toEqual(expected);
+    expect(found(build(), p)).toEqual(expected);
+  });
+});
+
+describe("diagnose: servers compared as machines", () => {
+  const rows: Row[] = [
+    ["another order, case and trailing dot: the same set", () => probe().servers([`${LS2.toUpperCase()}.`, LS1]), []],
+    [
+      "listed by IP address: the same machines, spelled differently",
+      () => probe(policy({ licenseServers: [LS1] })).servers(["10.0.0.4"]).check("10.0.0.4", { addresses: ["10.0.0.4"] }),
+      ["server-named-differently:drift"],
+      policy({ licenseServers: [LS1] }),
+    ],
+    [
+      "listed by short name that resolves to the same address",
+      () => probe(policy({ licenseServers: [LS1] })).servers(["rdls01"]).check("rdls01", { addresses: ["10.0.0.4"] }),
+      ["server-named-differently:drift"],
+      policy({ licenseServers: [LS1] }),
+    ],
+    [
+      "this VM by localhost while the policy names it by FQDN",
+      () =>
+        probe(policy({ licenseServers: ["rdsh01.contoso.com"] }))
+          .servers(["localhost"])
+          .check("rdsh01.contoso.com", { addresses: ["10.0.1.4"] })
+          .localLicenseServer(visible([["user", 7, 10, 1]])),
+      ["server-named-differently:drift"],
+      policy({ licenseServers: ["rdsh01.contoso.com"] }),
+    ],
+    [
+      "a working self-hosted license server the policy does not name: drift, not broken",
+      () => probe().servers(["RDSH01"]).localLicenseServer(visible([["user", 7, 10, 1]])),
+      ["license-server-wrong:drift"],
+    ],
+    [
+      "an extra entry that does not answer while another serves: drift",
+      () => probe().servers([LS1, LS2, "old.contoso.com"]).dnsFails("old.contoso.com"),
+      ["license-server-unreachable:drift", "license-server-wrong:drift"],
+    ],
+    [
+      "another working server than the policy's: drift",
+      () => probe().servers(["other.contoso.com"]),
+      ["license-server-wrong:drift"],
+    ],
+    [
+      "an IP that is a different machine is not the policy's server",
+      () => probe(policy({ licenseServers: [LS1] })).servers(["10.0.9.1"]).check("10.0.9.1", { addresses: ["10.0.9.1"] }),
+      ["license-server-wrong:drift"],
+      policy({ licenseServers: [LS1] }),
+    ],
+  ];
+  it.each(rows)("%s", (_name, build, expected, p) => {
+    expect(found(build(), p)).toEqual(expected);
+  });
+
+  it("names what differs: configured, missing, serving", () => {
+    const text = detail(probe().servers([LS1, "other.contoso.com"]), "license-server-wrong");
+    expect(text).toContain("configured but not in the policy: other.contoso.com (serves this host)");
+    expect(text).toContain(`in the policy but not configured: ${LS2}`);
+    expect(evidence(probe().servers([LS1, "other.contoso.com"]), "license-server-wrong")).toEqual([
+      `${LS1}: resolves to 10.0.0.4`,
+      "other.contoso.com: resolves to 10.0.9.9",
+    ]);
+  });
+
+  it("says a spelling difference is the same machines", () => {
+    const p = policy({ licenseServers: [LS1] });
+    const text = detail(probe(p).servers(["10.0.0.4"]).check("10.0.0.4", { addresses: ["10.0.0.4"] }), "server-named-differently", p);
+    expect(text).toContain('"10.0.0.4"');
+    expect(text).toContain("the same machines the policy names");
+  });
+
+  it("a server that does not serve while another does says so", () => {
+    const text = detail(probe().servers([LS1, "old.contoso.com"]).dnsFails("old.contoso.com"), "license-server-unreachable");
+    expect(text).toContain("old.contoso.com does not resolve in DNS");
+    expect(text).toContain(`Another configured server can serve (${LS1})`);
+  });
+});
+
+describe("diagnose: license-server health the way Windows sees it", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+  const one = () => probe(onlyLs1);
+  const rows: Row[] = [
+    ["status 11: valid", () => one().status(LS1, 11), ["cals-not-visible:info"]],
+    ["status 0: unknown, neither working nor broken", () => one().status(LS1, 0), ["license-server-status-unknown:info"]],
+    ["status 1 on a 2022 host: a 2008 R2 license server, too old", () => one().status(LS1, 1), ["license-server-older:breaks"]],
+    ["status 2 on a 2022 host: a 2008 license server, too old", () => one().status(LS1, 2), ["license-server-older:breaks"]],
+    ["status 3: beta/RTM mismatch", () => one().status(LS1, 3), ["license-server-beta:breaks"]],
+    ["status 4: older license server than the host", () => one().status(LS1, 4), ["license-server-older:breaks"]],
+    ["status 5: host not in the license server's group", () => one().status(LS1, 5), ["host-not-in-license-group:breaks"]],
+    ["status 6: not connectable", () => one().status(LS1, 6), ["license-server-unreachable:breaks"]],
+    ["status 7: connectable, validity unknown", () => one().status(LS1, 7), ["license-server-status-unknown:info"]],
+    ["status 8: connectable, no admin rights to tell", () => one().status(LS1, 8), ["license-server-status-unknown:info"]],
+    ["status 9 on a 2022 host: a 2008 R2 VDI license server, too old", () => one().status(LS1, 9), ["license-server-older:breaks"]],
+    ["status 10: the check is not supported", () => one().status(LS1, 10), ["license-server-status-unknown:info"]],
+    ["status 42: undocumented, unknown", () => one().status(LS1, 42), ["license-server-status-unknown:info"]],
+    ["no status, TCP 135 open: unknown", () => one().status(LS1, null), ["license-server-status-unknown:info"]],
+    ["no status, TCP 135 closed: unreachable", () => one().status(LS1, null).check(LS1, { tcp135: false }), ["license-server-unreachable:breaks"]],
+    ["not checked (report cut): unknown", () => one().withoutCheck(LS1), ["license-server-status-unknown:info"]],
+    ["CALs visible and fine: nothing", () => one().cals(LS1, visible([["user", 7, 50, 12]])), []],
+    ["CALs visible, only per-device in per-user mode", () => one().cals(LS1, visible([["device", 7, 50, 12]])), ["cal-type-mismatch:breaks"]],
+    ["CALs visible, only 2016 CALs for a 2022 host", () => one().cals(LS1, visible([["user", 5, 50, 12]])), ["cal-version-too-old:breaks"]],
+    ["CALs visible, 2025 CALs serve a 2022 host", () => one().cals(LS1, visible([["user", 8, 50, 12]])), []],
+    ["CALs visible, 2016 CALs serve a 2016 host", () => one().os(14393).cals(LS1, visible([["user", 5, 5, 1]])), []],
+    ["CALs visible, all issued", () => one().cals(LS1, visible([["user", 7, 5, 5]])), ["cals-exhausted:breaks"]],
+    ["CALs visible, old ones exhausted, current ones free", () => one().cals(LS1, visible([["user", 5, 5, 5], ["user", 7, 5, 1]])), []],
+    ["CALs visible, activation unknown but CALs free", () => one().cals(LS1, visible([["user", 7, 5, 1]], null)), []],
+    ["mode not configured: either CAL type serves", () => one().mode(5).cals(LS1, visible([["device", 7, 5, 1]])), ["mode-not-configured:breaks"]],
+    ["per-device mode with per-device CALs: works, drift from per-user policy", () => one().mode(2).cals(LS1, visible([["device", 7, 5, 1]])), ["mode-wrong:drift"]],
+  ];
+  it.each(rows)("%s", (_name, build, expected) => {
+    expect(all(build(), onlyLs1)).toEqual(expected);
+  });
+
+  it("status 1 serves a pre-2012 host (the documented meaning)", () => {
+    expect(all(one().os(7601).status(LS1, 1), onlyLs1)).toEqual(["cals-not-visible:info"]);
+  });
+
+  it("each status carries its documented name and meaning", () => {
+    expect(detail(one().status(LS1, 5), "host-not-in-license-group", onlyLs1)).toContain(
+      "5 (LS_CONNECTABLE_NOT_IN_TSCGROUP: the license server's security group policy is on and this host is not in its Terminal Server Computers group)",
+    );
+    expect(detail(one().status(LS1, 4), "license-server-older", onlyLs1)).toContain("LS_CONNECTABLE_LOWER_VERSION");
+    expect(detail(one().status(LS1, 1), "license-server-older", onlyLs1)).toContain("cannot issue RDS CALs for Windows Server 2012 or later hosts");
+    expect(detail(one().status(LS1, 8), "license-server-status-unknown", onlyLs1)).toContain("LS_CONNECTABLE_BUT_ACCESS_DENIED");
+    expect(detail(one().status(LS1, 8), "license-server-status-unknown", onlyLs1)).toContain("neither taken as working nor as broken");
+  });
+
+  it("CAL version: names what the host needs", () => {
+    expect(detail(one().cals(LS1, visible([["user", 5, 50, 12]])), "cal-version-too-old", onlyLs1)).toContain(
+      "has Windows Server 2016 CALs; a Windows Server 2022 (build 20348) host needs CALs of Windows Server 2022 or newer",
+    );
+  });
+
+  it("CALs hidden from the host are reported as such, never assumed either way", () => {
+    const causes = diagnose(one().build(), onlyLs1);
+    expect(causes).toEqual([expect.objectContaining({ code: "cals-not-visible", effect: "info" })]);
+    expect(causes[0]!.detail).toContain("not visible from the host");
+    expect(evidence(one(), "cals-not-visible", onlyLs1)).toEqual([`${LS1}: remote WMI (Win32_TSLicenseKeyPack) not readable`]);
+  });
+
+  it("a server's evidence lists its address, its status and its CALs", () => {
+    expect(evidence(one().cals(LS1, visible([["user", 5, 50, 12]])), "cal-version-too-old", onlyLs1)[0]).toBe(
+      `${LS1}: resolves to 10.0.0.4; has Windows Server 2016 CALs; a Windows Server 2022 (build 20348) host needs CALs of Windows Server 2022 or newer; CALs user/Windows Server 2016 12/50`,
+    );
   });
 });
 
 describe("diagnose: what an experienced admin adds", () => {
   const rows: Row[] = [
-    ["feature Available: not installed", () => probe().rdsh("Available", null).mode(null).servers(null), ["role-not-installed"]],
-    ["feature Installed wins over a stale InstallState 0", () => probe().rdsh("Installed", 0), []],
-    ["feature Unknown, InstallState 1: diagnosed as installed", () => probe().rdsh("Unknown", 1).mode(null), ["mode-not-configured"]],
-    ["nothing known about the role: diagnosed as installed", () => probe().rdsh("Unknown", null).mode(null), ["mode-not-configured"]],
-    ["InstallPending: restart first", () => probe().rdsh("InstallPending", 1), ["role-pending-restart"]],
-    ["InstallState 2: restart first", () => probe().rdsh("Installed", 2), ["role-pending-restart"]],
-    ["pending restart + mode unset", () => probe().rdsh("InstallPending", 1).mode(null), ["role-pending-restart", "mode-not-configured"]],
-    ["UninstallPending: licensing is moot", () => probe().rdsh("UninstallPending", 1).mode(null).servers(null), ["role-pending-restart"]],
-    ["LicensingMode 5 is Windows' 'not configured'", () => probe().mode(5), ["mode-not-configured"]],
-    ["LicensingMode 6 (AAD per user) is not the policy", () => probe().mode(6), ["mode-wrong"]],
-    ["policy per device, VM per user", () => probe(policy({ licensingMode: 2 })).mode(4), ["mode-wrong"], policy({ licensingMode: 2 })],
-    ["servers in another order, case and trailing dot: same set", () => probe().servers([`${LS2.toUpperCase()}.`, LS1]), []],
-    ["one extra server is a difference", () => probe().servers([LS1, LS2, "rdls03.contoso.com"]), ["license-server-wrong"]],
-    ["GPO sets a wrong mode only", () => probe().gpoMode(2), ["gpo-manages-licensing", "mode-wrong"]],
-    ["GPO sets wrong servers only", () => probe().gpoServers(["gpo-ls.contoso.com"]), ["gpo-manages-licensing", "license-server-wrong"]],
+    ["feature Available, no values: not installed", () => probe().rdsh("Available", null).mode(null).servers(null), ["role-not-installed:info"]],
+    ["feature Installed wins over a stale InstallState 0", () => probe().rdsh("Installed", 0), ["component-cache-stale:info"]],
+    ["feature Available wins over a stale InstallState 1", () => probe().rdsh("Available", 1), ["component-cache-stale:info", "role-not-installed:info"]],
+    ["feature InstallPending with a settled cache: the cache is stale", () => probe().rdsh("InstallPending", 1), ["component-cache-stale:info", "role-pending-restart:breaks"]],
+    ["a pending cache value never beats a live Installed", () => probe().rdsh("Installed", 2), ["component-cache-stale:info"]],
+    ["InstallPending: restart first", () => probe().rdsh("InstallPending", 2), ["role-pending-restart:breaks"]],
+    ["pending restart + mode unset", () => probe().rdsh("InstallPending", null).mode(null), ["role-pending-restart:breaks", "mode-not-configured:breaks"]],
+    ["UninstallPending: licensing is moot", () => probe().rdsh("UninstallPending", null).mode(null).servers(null), ["role-pending-restart:breaks"]],
+    ["no Server Manager: the role state is unknown, nothing else is judged", () => probe().noServerManager().mode(null), ["role-state-unknown:blocks"]],
+    ["Get-WindowsFeature failed: unknown even with a cache value", () => probe().rdsh("Unknown", 1).mode(null), ["role-state-unknown:blocks"]],
+    ["LicensingMode 5 is Windows' 'not configured'", () => probe().mode(5), ["mode-not-configured:breaks"]],
+    ["LicensingMode 1 is not a licensing mode", () => probe().mode(1), ["mode-not-configured:breaks"]],
+    ["LicensingMode 6 (Entra ID per user) works; differs from the policy", () => probe().mode(6), ["mode-wrong:drift"]],
+    ["LicensingMode as a REG_SZ: Windows does not read it", () => probe().mode(4, "REG_SZ"), ["mode-value-kind:breaks"]],
+    ["SpecifiedLicenseServers as a REG_SZ: Windows does not read it", () => probe().servers([LS1, LS2], "REG_SZ"), ["servers-value-kind:breaks"]],
+    ["per-user mode in a workgroup", () => probe().workgroup(), ["per-user-in-workgroup:breaks"]],
+    ["per-device mode in a workgroup: fine (drift from the policy)", () => probe().workgroup().mode(2), ["mode-wrong:drift"]],
+    ["domain membership unknown: not taken as a workgroup", () => probe().domainUnknown(), []],
+    ["TermService stopped", () => probe().termService("Stopped", "Manual"), ["termservice-stopped:blocks"]],
+    ["TermService disabled", () => probe().termService("Stopped", "Disabled"), ["termservice-disabled:blocks"]],
+    ["TermService starting", () => probe().termService("StartPending"), ["termservice-stopped:blocks"]],
+    ["a pending reboot is reported", () => probe().pendingReboot("component-servicing", "file-rename"), ["reboot-pending:info"]],
+    ["a broker deployment that works: information", () => probe().broker("cb01.contoso.com"), ["broker-managed:info"]],
+    ["a broker deployment that is broken: blocks local writes", () => probe().broker("cb01.contoso.com").servers(null), ["no-license-server:breaks", "broker-managed:blocks"]],
+    ["GPO sets another mode, licensing works: drift", () => probe().gpoMode(2), ["mode-wrong:drift", "gpo-manages-licensing:drift"]],
+    ["GPO sets other servers that serve: drift", () => probe().gpoServers(["gpo-ls.contoso.com"]), ["license-server-wrong:drift", "gpo-manages-licensing:drift"]],
     [
-      "GPO sets both wrong",
-      () => probe().gpoMode(2).gpoServers(["gpo-ls.contoso.com"]),
-      ["gpo-manages-licensing", "mode-wrong", "license-server-wrong"],
+      "GPO sets servers that do not serve: blocks",
+      () => probe().gpoServers(["gpo-ls.contoso.com"]).dnsFails("gpo-ls.contoso.com"),
+      ["license-server-unreachable:breaks", "license-server-wrong:drift", "gpo-manages-licensing:blocks"],
     ],
+    ["GPO sets another mode, local servers broken: the GPO does not block that", () => probe().gpoMode(2).servers(null), ["mode-wrong:drift", "no-license-server:breaks", "gpo-manages-licensing:drift"]],
+    ["GPO sets a per-user mode on a workgroup host: blocks", () => probe().workgroup().gpoMode(4).gpoServers([LS1]), ["per-user-in-workgroup:breaks", "license-server-wrong:drift", "gpo-manages-licensing:drift"]],
     ["GPO values agree with the policy: the wrong local values do not count", () => probe().gpoMode(4).gpoServers([LS1, LS2]).mode(2).servers(null), []],
-    ["GPO + wrong local servers", () => probe().gpoMode(2).servers(["old.contoso.com"]), ["gpo-manages-licensing", "mode-wrong", "license-server-wrong"]],
-    ["an empty GPO server list does not manage the servers", () => probe().gpoServers([]).servers(null), ["no-license-server"]],
-    ["one policy server unreachable, the other fine", () => probe().portClosed(LS2), ["license-server-unreachable"]],
-    ["wrong configured servers that are unreachable, policy servers fine", () => probe().servers(["old.contoso.com"]).dnsFails("old.contoso.com"), ["license-server-wrong"]],
-    ["unreachable + wrong", () => probe().servers(["old.contoso.com"]).portClosed(LS1).dnsFails(LS2), ["license-server-wrong", "license-server-unreachable"]],
-    ["health unknown with TCP 135 open counts as usable", () => probe().allPolicyServers("unknown"), []],
-    ["a policy server the probe did not check is not called unreachable", () => probe().withoutCheck(LS2).portClosed(LS1), ["license-server-unreachable"]],
-    ["grace over, but the policy servers can serve: just the config", () => probe().grace(0).mode(null), ["mode-not-configured"]],
-    ["grace days unknown, event 1069 says over, no usable server", () => probe().grace(null).event(1069, "Admin").allPolicyServers("no-cals"), ["no-cals", "grace-over"]],
-    ["grace days left and no usable server: not over yet", () => probe().grace(30).allPolicyServers("no-cals"), ["no-cals"]],
-    ["value only at the seed edition's legacy path", () => probe().servers(null).legacyServers([LS1]), ["no-license-server", "legacy-path-value"]],
+    ["an empty GPO server list does not manage the servers", () => probe().gpoServers([]).servers(null), ["no-license-server:breaks"]],
+    ["grace over, but the servers serve: not broken", () => probe().grace(0), []],
+    ["grace over and the config broken", () => probe().grace(0).mode(null), ["mode-not-configured:breaks", "grace-over:breaks"]],
+    ["grace days unknown, event 1069 says over, no usable server", () => probe().grace(null).event(1069, "Admin").allPolicyServers("no-cals"), ["no-cals:breaks", "grace-over:breaks"]],
+    ["grace days left and no usable server: broken, not over yet", () => probe().grace(30).allPolicyServers("no-cals"), ["no-cals:breaks"]],
+    ["events since boot while the settings look right", () => probe().event(1128).event(1130), ["licensing-events:breaks"]],
+    ["value only at the seed edition's legacy path", () => probe().servers(null).legacyServers([LS1]), ["no-license-server:breaks", "legacy-path-value:info"]],
     ["legacy path value beside a correct one: no finding", () => probe().legacyServers([LS1]), []],
-    ["legacy path value, servers from GPO", () => probe().servers(null).gpoServers([LS1, LS2]).legacyServers([LS1]), ["legacy-path-value"]],
   ];
   it.each(rows)("%s", (_name, build, expected, p) => {
-    expect(codes(build(), p)).toEqual(expected);
+    expect(found(build(), p)).toEqual(expected);
+  });
+});
+
+describe("diagnose: the RD Licensing role on the host", () => {
+  const tidy = policy({ removeUnusedLicensingRole: true });
+  const rows: Row[] = [
+    ["not installed: nothing", () => probe(), [], tidy],
+    ["unused, no CALs issued: drift", () => probe().localLicenseServer(visible([], false)), ["licensing-role-unused:drift"], tidy],
+    ["unused by this host but it issued CALs: in use", () => probe().localLicenseServer(visible([["user", 7, 50, 14]])), ["licensing-role-in-use:blocks"], tidy],
+    ["unreadable: in use (unknown)", () => probe().localLicenseServer(null), ["licensing-role-in-use:blocks"], tidy],
+    ["used by this host (localhost): nothing", () => probe().servers([LS1, LS2, "localhost"]).localLicenseServer(visible([["user", 7, 5, 0]])), ["license-server-wrong:drift"], tidy],
+    ["used by Group Policy by the VM's IP: nothing", () => probe().gpoServers(["10.0.1.4"]).localLicenseServer(visible([["user", 7, 5, 0]])), ["license-server-wrong:drift", "gpo-manages-licensing:drift"], tidy],
+    ["used at the legacy path: nothing", () => probe().legacyServers(["localhost"]).localLicenseServer(visible([], true)), [], tidy],
+    ["policy does not ask for removal: nothing", () => probe().localLicenseServer(visible([], false)), [], policy()],
+  ];
+  it.each(rows)("%s", (_name, build, expected, p) => {
+    expect(found(build(), p)).toEqual(expected);
+  });
+
+  it("says how many CALs the local server issued", () => {
+    expect(detail(probe().localLicenseServer(visible([["user", 7, 50, 14]])), "licensing-role-in-use", tidy)).toContain("issued 14 CAL(s)");
   });
 });
 
 describe("diagnose: details an operator can act on", () => {
-  const detail = (b: ProbeBuilder, code: CauseCode, p = policy()) => diagnose(b.build(), p).find((c) => c.code === code)?.detail ?? "";
-
-  it("names the GPO settings and registry path, and whether GPO sets only the mode", () => {
-    const onlyMode = detail(probe().gpoMode(2), "gpo-manages-licensing");
-    expect(onlyMode).toContain('"Set the Remote Desktop licensing mode"');
-    expect(onlyMode).toContain("HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services");
-    expect(onlyMode).toContain("only the licensing mode");
-    expect(onlyMode).not.toContain("Use the specified Remote Desktop license servers");
+  it("names the GPO settings and registry path", () => {
     const both = detail(probe().gpoMode(2).gpoServers(["gpo-ls.contoso.com"]), "gpo-manages-licensing");
+    expect(both).toContain('"Set the Remote Desktop licensing mode"');
     expect(both).toContain('"Use the specified Remote Desktop license servers"');
     expect(both).toContain('"gpo-ls.contoso.com"');
-    expect(both).not.toContain("only");
+    expect(both).toContain("HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services");
+    expect(detail(probe().gpoMode(2), "gpo-manages-licensing")).not.toContain("license servers");
   });
 
   it("says the effective mode came from Group Policy", () => {
@@ -95,17 +277,20 @@ describe("diagnose: details an operator can act on", () => {
     expect(detail(probe().mode(2), "mode-wrong")).toContain("RCM\\Licensing Core");
   });
 
+  it("reports a wrong kind with the value as it is", () => {
+    expect(detail(probe().mode(4, "REG_SZ"), "mode-value-kind")).toContain('REG_SZ "4"');
+    expect(detail(probe().servers([LS1], "REG_SZ"), "servers-value-kind")).toContain(`REG_SZ "${LS1}"; Windows reads a REG_MULTI_SZ`);
+  });
+
   it("reports configured names that are not host names as invalid", () => {
-    const text = detail(probe().servers(["ls1;ls2", LS1]), "license-server-wrong");
-    expect(text).toContain('Not a valid host name or IP address: "ls1;ls2"');
+    expect(detail(probe().servers(["ls1;ls2"]), "license-server-invalid-name")).toContain("ls1;ls2 is not a valid host name or IP address");
   });
 
   it("tells DNS failures from closed ports, per server", () => {
     const text = detail(probe().dnsFails(LS1).portClosed(LS2), "license-server-unreachable");
     expect(text).toContain(`${LS1} does not resolve in DNS`);
-    expect(text).toContain(`${LS2} does not answer on TCP 135`);
-    expect(text).toContain("No license server of the policy can be reached");
-    expect(detail(probe().portClosed(LS2), "license-server-unreachable")).not.toContain("No license server");
+    expect(text).toContain(`${LS2} cannot serve this host: Windows reports connectivity status 6 (LS_NOT_CONNECTABLE`);
+    expect(text).toContain("No configured license server can serve this host");
   });
 
   it("names the legacy path and the path Windows reads", () => {
@@ -116,5 +301,39 @@ describe("diagnose: details an operator can act on", () => {
 
   it("says the role is absent and two admin sessions remain", () => {
     expect(detail(probe().rdsh("Available", 0), "role-not-installed")).toContain("two administrative");
+  });
+
+  it("an unknown role on a multi-session SKU names Azure Virtual Desktop and the CAL version", () => {
+    const text = detail(probe().noServerManager("ServerRdsh"), "role-state-unknown");
+    expect(text).toContain("there is no Server Manager");
+    expect(text).toContain("Azure Virtual Desktop");
+    expect(text).toContain("Windows Server 2022 or newer");
+    expect(detail(probe().noServerManager("Enterprise"), "role-state-unknown")).toContain("client edition");
+    expect(detail(probe().rdsh("Unknown", 1), "role-state-unknown")).toContain("Get-WindowsFeature gave no answer");
+  });
+
+  it("the evidence of a broken configuration lists the licensing events since boot", () => {
+    const ev = evidence(probe().mode(null).event(1069, "Admin").event(1128), "mode-not-configured");
+    expect(ev).toContain("LicensingMode (local): not set");
+    expect(ev[1]).toMatch(/^2 licensing event\(s\) since boot at 2024-05-01T08:00:00Z: 1069 \(Admin\) at .*, 1128 \(System\) at /);
+  });
+
+  it("grace-over names its evidence: the days left or the event", () => {
+    expect(detail(probe().grace(0).mode(null), "grace-over")).toContain("0 grace days left");
+    expect(detail(probe().grace(null).event(1128).allPolicyServers("no-cals"), "grace-over")).toContain("event 1128 at");
+  });
+
+  it("a stale component cache names both states", () => {
+    expect(detail(probe().rdsh("Installed", 0), "component-cache-stale")).toBe(
+      "The Server Manager component cache says InstallState 0, but the live feature state is Installed: the cache is stale and the live state counts.",
+    );
+  });
+
+  it("every cause has an effect and evidence", () => {
+    const b = probe().mode(4, "REG_SZ").servers(["x.contoso.com"]).dnsFails("x.contoso.com").grace(0).event(1128).broker("cb").pendingReboot("windows-update");
+    for (const c of diagnose(b.build(), policy())) {
+      expect(["breaks", "drift", "blocks", "info"] satisfies CauseEffect[]).toContain(c.effect);
+      expect(c.evidence.length, c.code).toBeGreaterThan(0);
+    }
   });
 });

@@ -130,40 +130,50 @@ describe("(b) plan steps and policies: the one script-parameter mapping refuses 
     );
   });
 
-  it("probe and verify with a hostile policy server", () => {
+  it("probe with a hostile policy server, verify with a hostile server in the steps it checks", () => {
     expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => probeScriptCall({ licenseServers: [e.value] }), SERVER_CODE));
-    const plans: PlanStep[][] = [[], [{ kind: "restart" }], [{ kind: "remove-rdsh-role" }, { kind: "restart" }], [{ kind: "set-licensing-mode", mode: 4 }]];
-    for (const steps of plans) {
+    const around: PlanStep[][] = [[], [{ kind: "restart" }], [{ kind: "set-licensing-mode", mode: 4 }, { kind: "restart" }]];
+    for (const steps of around) {
       expectAllRefused(INJECTION_CORPUS, (e) =>
-        inputErrorProblem(() => verifyScriptCall(steps, { licensingMode: 4, licenseServers: ["ls01.contoso.com", e.value] }), SERVER_CODE),
+        inputErrorProblem(() => verifyScriptCall([{ kind: "set-license-servers", servers: ["ls01.contoso.com", e.value] }, ...steps]), SERVER_CODE),
       );
     }
   });
 
-  it("a hostile licensing mode, in a step or a policy", () => {
+  it("a hostile licensing mode, in a step or in the steps verify checks", () => {
     const modes = [...HOSTILE_MODES, ...INJECTION_CORPUS.map((e) => e.value)];
     const holes = modes.flatMap((mode) => {
       const problems = [
         inputErrorProblem(() => stepScriptCall({ kind: "set-licensing-mode", mode } as unknown as PlanStep), "invalid-licensing-mode"),
-        inputErrorProblem(() => verifyScriptCall([], { licensingMode: mode as 4, licenseServers: ["ls01.contoso.com"] }), "invalid-licensing-mode"),
+        inputErrorProblem(() => verifyScriptCall([{ kind: "set-licensing-mode", mode } as unknown as PlanStep, { kind: "restart" }]), "invalid-licensing-mode"),
       ].filter((p) => p !== undefined);
       return problems.length > 0 ? [`${shown(String(mode))}: ${problems.join("; ")}`] : [];
     });
     expect(holes, holes.join("\n")).toEqual([]);
   });
 
-  it("restore-licensing with a hostile before-value: a server (alone or after a valid one) or a mode", () => {
-    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: 4, licenseServers: [e.value] }), SERVER_CODE));
-    expectAllRefused(INJECTION_CORPUS, (e) =>
-      inputErrorProblem(() => restoreScriptCall({ licensingMode: null, licenseServers: ["ls01.contoso.com", e.value] }), SERVER_CODE),
-    );
-    // 0 and 5 are modes a VM may have had (restore takes 0-6) and null is "absent"; every other hostile mode is refused.
-    const modes = [...HOSTILE_MODES.filter((m) => m !== 0 && m !== 5 && m !== null), 7, 4294967295, ...INJECTION_CORPUS.map((e) => e.value)];
+  it("restore-licensing with a hostile before-value: every entry as a kind, as data, or as a whole value", () => {
+    const code = "invalid-restore";
+    // As the kind, as the base64 data, as the value itself, and as the data of a value that is not base64.
+    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: { kind: e.value as "REG_DWORD", data: "BAAAAA==" }, licenseServers: "keep" }), code));
+    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: "keep", licenseServers: { kind: "REG_MULTI_SZ", data: e.value } }), code));
+    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: e.value as "keep", licenseServers: null }), code));
+    expectAllRefused(INJECTION_CORPUS, (e) => inputErrorProblem(() => restoreScriptCall({ licensingMode: null, licenseServers: e.value as "keep" }), code));
+    const modes = [...HOSTILE_MODES.filter((m) => m !== null), 7, 4294967295];
     const holes = modes.flatMap((mode) => {
-      const problem = inputErrorProblem(() => restoreScriptCall({ licensingMode: mode as number, licenseServers: null }), "invalid-licensing-mode");
+      const problem = inputErrorProblem(() => restoreScriptCall({ licensingMode: mode as never, licenseServers: null }), code);
       return problem === undefined ? [] : [`${shown(String(mode))}: ${problem}`];
     });
     expect(holes, holes.join("\n")).toEqual([]);
+  });
+
+  it("restore-licensing: hostile content inside a well-formed value travels only as base64", () => {
+    for (const e of nonBlank) {
+      const data = Buffer.from(`${e.value.replace(/\u0000/g, "")}\u0000\u0000`, "utf16le");
+      if (data.length > 2048 || data.length < 4) continue;
+      const call = restoreScriptCall({ licensingMode: "keep", licenseServers: { kind: "REG_MULTI_SZ", data: data.toString("base64") } });
+      expect(call.parameters.LicenseServers, e.label).toMatch(/^REG_MULTI_SZ:[A-Za-z0-9+/]*={0,2}$/);
+    }
   });
 
   it("a hostile step kind", () => {
@@ -187,7 +197,7 @@ describe("(c) probe output from a compromised guest", () => {
     if (position === "specified") b.servers([value]);
     else if (position === "legacy") b.servers(null).legacyServers([value]);
     else if (position === "gpo") b.gpoServers([value]);
-    else b.check(value, { health: "ok" });
+    else b.check(value, { status: 11 });
     return b;
   }
 
@@ -204,8 +214,8 @@ describe("(c) probe output from a compromised guest", () => {
       if (!result.invalidServerNames.includes(e.value)) return "parsed without being flagged invalid";
       flagged += 1;
       const causes = diagnose(result, POLICY);
-      const plan = planRemediation(result, causes, POLICY);
-      for (const step of plan.steps) {
+      const plans = [planRemediation(result, causes, POLICY), planRemediation(result, causes, POLICY, { enforceDrift: true })];
+      for (const step of plans.flatMap((p) => p.steps)) {
         if (step.kind === "set-license-servers") {
           if (step.servers.includes(e.value)) return "copied into a set-license-servers step";
           if (!step.servers.every((s) => POLICY.licenseServers.includes(s))) return `step servers ${step.servers.join(",")} are not the policy's`;
@@ -215,8 +225,10 @@ describe("(c) probe output from a compromised guest", () => {
           if (Object.values(call.parameters).some((p) => p.split(",").includes(e.value))) return "reaches a script parameter";
         }
       }
-      const verify = verifyScriptCall(plan.steps, POLICY);
-      if (Object.values(verify.parameters).some((p) => p.split(",").includes(e.value))) return "reaches the verify parameters";
+      for (const plan of plans) {
+        const verify = verifyScriptCall(plan.steps, POLICY);
+        if (Object.values(verify.parameters).some((p) => p.split(",").includes(e.value))) return "reaches the verify parameters";
+      }
       return undefined;
     });
     // Most entries are printable and parse: the flagging path, not only the refusal path, is exercised.
@@ -225,11 +237,11 @@ describe("(c) probe output from a compromised guest", () => {
 
   it("a probe that lists only hostile servers plans the policy's servers, never its own", () => {
     const hostile = nonBlank.filter((e) => !/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(e.value) && e.value.length <= 256);
-    const b = probe(POLICY).servers(hostile.slice(0, 14).map((e) => e.value));
+    const b = probe(POLICY).servers(hostile.slice(0, 8).map((e) => e.value));
     const result = b.build();
     const plan = planRemediation(result, diagnose(result, POLICY), POLICY);
     expect(plan.steps).toContainEqual({ kind: "set-license-servers", servers: POLICY.licenseServers });
-    for (const e of hostile.slice(0, 14)) expect(result.invalidServerNames).toContain(e.value);
+    for (const e of hostile.slice(0, 8)) expect(result.invalidServerNames).toContain(e.value);
   });
 });
 

@@ -7,37 +7,42 @@ const VM = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourcegroups/r
 const NOW = new Date("2025-03-10T09:00:00Z");
 const LS1 = "rdls01.contoso.com";
 const LS2 = "rdls02.contoso.com";
-const classify = (b: ProbeBuilder, symptoms = 0) => classifyProbe(VM, b.build(), policy(), { graceWarningDays: 14, symptoms, now: NOW });
+const classify = (b: ProbeBuilder, symptoms = 0, p = policy()) => classifyProbe(VM, b.build(), p, { graceWarningDays: 14, symptoms, now: NOW });
+const enforce = policy({ enforceDriftInSweeps: true });
 
 describe("classifyProbe", () => {
-  type Row = [string, () => ProbeBuilder, Partial<VmCheck>, NonNullable<VmCheck["warning"]>["kind"] | undefined];
+  type Row = [string, () => ProbeBuilder, Partial<VmCheck>, NonNullable<VmCheck["warning"]>["kind"] | undefined, ReturnType<typeof policy>?];
   const rows: Row[] = [
     ["healthy session host", () => probe().grace(30), { outcome: "compliant", causes: [], repairable: false }, undefined],
     ["healthy, grace counting down: licensed, so no warning", () => probe().grace(3), { outcome: "compliant" }, undefined],
     ["no RD Session Host role: needs no licensing", () => probe().rdsh("Available", null).mode(null).servers(null).grace(null), { outcome: "compliant", causes: [] }, undefined],
-    ["wrong mode, 30 days left", () => probe().mode(2).grace(30), { outcome: "noncompliant", causes: ["mode-wrong"], repairable: true }, undefined],
-    ["wrong mode, 10 days left: warned", () => probe().mode(2).grace(10), { outcome: "noncompliant", repairable: true }, "expiring"],
-    ["wrong mode, exactly the warning window", () => probe().mode(2).grace(14), { outcome: "noncompliant" }, "expiring"],
-    ["wrong mode, grace unknown", () => probe().mode(2).grace(null), { outcome: "noncompliant" }, undefined],
-    ["wrong mode, grace over: RDP already lost", () => probe().mode(2).grace(0), { outcome: "noncompliant" }, "rdp-lost"],
+    ["information only (a stale cache, CALs not visible): compliant", () => probe().rdsh("Installed", 0), { outcome: "compliant", causes: [] }, undefined],
+    ["mode unset, 30 days left: broken, repairable", () => probe().mode(null).grace(30), { outcome: "noncompliant", causes: ["mode-not-configured"], repairable: true }, undefined],
+    ["mode unset, 10 days left: warned", () => probe().mode(null).grace(10), { outcome: "noncompliant", repairable: true }, "expiring"],
+    ["mode unset, exactly the warning window", () => probe().mode(null).grace(14), { outcome: "noncompliant" }, "expiring"],
+    ["mode unset, grace unknown", () => probe().mode(null).grace(null), { outcome: "noncompliant" }, undefined],
+    ["mode unset, grace over: RDP already lost", () => probe().mode(null).grace(0), { outcome: "noncompliant" }, "rdp-lost"],
+    ["another mode that works: drift, not repairable under remediate, no warning", () => probe().mode(2).cals(LS1, { activated: true, packs: [{ type: "device", version: 7, total: 5, issued: 0 }] }).grace(5), { outcome: "noncompliant", causes: ["mode-wrong"], repairable: false }, undefined],
+    ["another working server: drift, repairable under enforce", () => probe().servers(["other.contoso.com"]), { outcome: "noncompliant", causes: ["license-server-wrong"], repairable: true }, undefined, enforce],
+    ["another working server: drift, not repairable under remediate", () => probe().servers(["other.contoso.com"]), { outcome: "noncompliant", causes: ["license-server-wrong"], repairable: false }, undefined],
     [
       "no server anywhere, grace over",
       () => probe().servers(null).dnsFails(LS1).dnsFails(LS2).grace(0).event(1128),
-      { outcome: "noncompliant", causes: ["no-license-server", "license-server-unreachable", "grace-over"], repairable: false },
+      { outcome: "noncompliant", causes: ["no-license-server", "grace-over"], repairable: false },
       "rdp-lost",
     ],
-    ["Group Policy manages licensing: a person must act", () => probe().gpoMode(2).grace(40), { outcome: "noncompliant", repairable: false }, undefined],
+    ["Group Policy sets servers that fail: a person must act", () => probe().gpoServers(["gpo.contoso.com"]).dnsFails("gpo.contoso.com").grace(40), { outcome: "noncompliant", repairable: false }, undefined],
     ["no servers set, servers reachable: repairable", () => probe().servers(null).grace(5), { outcome: "noncompliant", causes: ["no-license-server"], repairable: true }, "expiring"],
   ];
-  it.each(rows)("%s", (_name, build, expected, warning) => {
-    const check = classify(build(), 4);
+  it.each(rows)("%s", (_name, build, expected, warning, p) => {
+    const check = classify(build(), 4, p);
     expect(check).toMatchObject({ vmId: VM, failed: false, symptoms: 4, checkedAt: NOW.toISOString(), ...expected });
     expect(check.warning?.kind).toBe(warning);
     expect(check.reason).toBeUndefined();
   });
 
   it("the expiring warning says when", () => {
-    const check = classify(probe().mode(2).grace(10));
+    const check = classify(probe().mode(null).grace(10));
     expect(check.warning).toMatchObject({ kind: "expiring", daysLeft: 10 });
     expect(check.warning?.message).toContain("2025-03-20");
     expect(check.graceDaysLeft).toBe(10);
@@ -79,9 +84,9 @@ describe("worst first", () => {
       { ...unknownCheck("failed", "probe-failed", "x", { symptoms: 0, now: NOW }) },
       c("drift-quiet", probe().mode(2).grace(90)),
       c("drift-noisy", probe().mode(2).grace(90), 50),
-      c("expiring-10", probe().mode(2).grace(10)),
-      c("expiring-2", probe().mode(2).grace(2)),
-      c("lost", probe().mode(2).grace(0)),
+      c("expiring-10", probe().mode(null).grace(10)),
+      c("expiring-2", probe().mode(null).grace(2)),
+      c("lost", probe().mode(null).grace(0)),
     ];
     expect([...checks].sort(compareWorstFirst).map((x) => x.vmId)).toEqual([
       "lost",

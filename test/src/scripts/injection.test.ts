@@ -1,6 +1,5 @@
 import { expect, it } from "vitest";
 import { KEYS } from "../../../local/guest/guest-registry";
-import { isValidLicenseServerName } from "../../../src/domain/license-server-name";
 import { loadPreset } from "../../../local/guest/presets";
 import type { ProbeResult } from "../../../src/domain/playbook";
 import { parseProbeOutput } from "../../../src/domain/probe-output";
@@ -79,6 +78,10 @@ describeWithPwsh("hostile parameters are refused inside the scripts", () => {
     { RdshExpected: "present;x" },
     { RdshExpected: "true" },
     { ExpectedServers: "" },
+    { LicensingEvents: "no" },
+    { LicensingEvents: "Any" },
+    { LicensingEvents: "check;whoami" },
+    { LicensingEvents: "" },
   ])("verify refuses %j", async (parameters) => {
     await expectRefused("verify", parameters);
   });
@@ -94,45 +97,40 @@ describeWithPwsh("hostile parameters are refused inside the scripts", () => {
   });
 });
 
-/** Corpus entries that a list parameter splits (on commas and spaces) into valid names: the contract accepts them. */
-const splitIntoNames = (value: string) => {
-  const parts = value.split(/[, ]+/).filter((p) => p.length > 0);
-  return parts.length > 0 && parts.every(isValidLicenseServerName);
-};
-const CORPUS_REFUSED = INJECTION_CORPUS.filter((e) => !splitIntoNames(e.value));
-const CORPUS_NON_BLANK = CORPUS_REFUSED.filter((e) => !e.blank);
-
-/** Hostile LicensingMode values besides the corpus: only 'absent' and the ASCII digits 0-6 may pass. */
-const HOSTILE_RESTORE_MODES = [
-  "7", "-1", "+4", "04", " 4", "4 ", "4\n", "4.0", "0x4", "1e0", "4,5", "4294967295",
-  "\uff14", "\u0664", "Absent", "ABSENT", " absent", "absent ", "absent\n", "absent;whoami", "null",
+/** Restore values besides the corpus: only 'keep', 'absent' and <KIND>:<canonical base64 of a well-formed value> pass. */
+const DWORD_2 = "REG_DWORD:AgAAAA==";
+const HOSTILE_RESTORE_VALUES = [
+  "4", "2", "0", "absent;whoami", "Absent", "ABSENT", " absent", "absent ", "absent\n", "Keep", "KEEP", "keep ", " keep", "null",
+  "REG_DWORD", "REG_DWORD:", "REG_DWORD:BAAAAA", "REG_DWORD:BAAAAB==", "REG_DWORD:BAAAAA==;whoami", "REG_DWORD:BAAAAA== ", " REG_DWORD:BAAAAA==",
+  "REG_DWORD:BAAA AA==", "REG_DWORD:BAAAAA==\n", "REG_DWORD:BAAAAAA=", "REG_DWORD:BAAA", "reg_dword:BAAAAA==", "REG_LINK:BAAAAA==",
+  "REG_DWORD:BAAAAA==:x", "REG_QWORD:BAAAAA==", "REG_SZ:bABzADAAMQA=", "REG_SZ:AA==", "REG_MULTI_SZ:bABzADAAMQAAAA==", "REG_MULTI_SZ:AQA=",
+  `REG_BINARY:${Buffer.alloc(2049).toString("base64")}`, "REG_DWORD:$(whoami)", "REG_DWORD:BAAAAA==`", "REG_DWORD:\uff22AAAAA==",
 ];
 
-describeWithPwsh("restore-licensing refuses the injection corpus inside the script", () => {
-  it("the corpus entries it does not refuse are exactly those a list parameter splits into valid names", () => {
-    expect(INJECTION_CORPUS.filter((e) => splitIntoNames(e.value)).map((e) => e.label)).toEqual(["space inside"]);
-  });
-
+describeWithPwsh("restore-licensing refuses the injection corpus and malformed values inside the script", () => {
   // The other parameter is a valid one that would change the guest: a check made too late would show in the state.
-  it.each(CORPUS_REFUSED.map((e) => [e.label, e.value]))("LicenseServers: %s", async (_label, value) => {
-    await expectRefused("restore-licensing", { LicensingMode: "absent", LicenseServers: value });
+  it.each(INJECTION_CORPUS.map((e) => [e.label, e.value]))("LicenseServers: %s", async (_label, value) => {
+    await expectRefused("restore-licensing", { LicensingMode: DWORD_2, LicenseServers: value });
   });
 
-  it.each(CORPUS_NON_BLANK.map((e) => [e.label, e.value]))("LicenseServers after a valid server: %s", async (_label, value) => {
-    await expectRefused("restore-licensing", { LicensingMode: "2", LicenseServers: `ls01.contoso.com,${value}` });
-  });
-
-  it.each([...INJECTION_CORPUS.map((e) => [e.label, e.value]), ...HOSTILE_RESTORE_MODES.map((m) => [JSON.stringify(m), m])])(
+  it.each([...INJECTION_CORPUS.map((e) => [e.label, e.value]), ...HOSTILE_RESTORE_VALUES.map((m) => [JSON.stringify(m).slice(0, 60), m])])(
     "LicensingMode: %s",
     async (_label, value) => {
-      await expectRefused("restore-licensing", { LicensingMode: value as string, LicenseServers: "absent" });
+      await expectRefused("restore-licensing", { LicensingMode: value as string, LicenseServers: "REG_MULTI_SZ:bABzADAAMgAAAAAA" });
     },
   );
 
-  it("eleven servers are refused; a lone 'Absent' in other letter case is a server name", async () => {
-    await expectRefused("restore-licensing", { LicensingMode: "4", LicenseServers: Array.from({ length: 11 }, (_, i) => `ls${i}`).join(",") });
-    const run = await runScript("healthy", "restore-licensing", { LicensingMode: "4", LicenseServers: "Absent" });
-    expect(run.json).toMatchObject({ changed: true, after: { specifiedLicenseServers: ["Absent"] } });
+  it.each(HOSTILE_RESTORE_VALUES.map((m) => [JSON.stringify(m).slice(0, 60), m]))("LicenseServers: %s", async (_label, value) => {
+    await expectRefused("restore-licensing", { LicensingMode: DWORD_2, LicenseServers: value as string });
+  });
+
+  it("hostile text inside a well-formed value is written as data, exactly, never run", async () => {
+    const entries = ["$(Set-Content pwned 1)", 'ls"; reg delete HKLM\\SYSTEM /f; "', "a;b|c&d", "`n"];
+    const data = Buffer.from(`${entries.join("\u0000")}\u0000\u0000`, "utf16le").toString("base64");
+    const run = await runScript("healthy", "restore-licensing", { LicensingMode: "keep", LicenseServers: `REG_MULTI_SZ:${data}` });
+    expect(run.json).toMatchObject({ changed: true });
+    expect(run.stderr).toBe("");
+    expect(run.state.registry[KEYS.licenseServers]).toEqual({ SpecifiedLicenseServers: { type: "REG_MULTI_SZ", value: entries } });
   });
 });
 
@@ -147,7 +145,7 @@ describeWithPwsh("hostile values already in the registry are data, never code", 
     const probe = parseProbeOutput(run.stdout, run.stderr) as ProbeResult;
     expect(probe.specifiedLicenseServers).toEqual([names[0], names[1], "ls01?.contoso.com", "x".repeat(256)]);
     expect(probe.truncated).toBe(true);
-    expect(probe.servers.map((s) => [s.dnsResolved, s.tcp135, s.health])).toEqual(names.map(() => [false, false, "unknown"]));
+    expect(probe.servers.map((s) => [s.dnsResolved, s.tcp135, s.status, s.cals])).toEqual(names.map(() => [false, false, null, null]));
     expect(probe.invalidServerNames).toHaveLength(4);
   });
 });

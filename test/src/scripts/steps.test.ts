@@ -25,8 +25,8 @@ describeWithPwsh("step scripts under pwsh", () => {
       v: 1,
       changed: true,
       restartNeeded: true,
-      before: { licensingMode: 5, policyLicensingMode: null },
-      after: { licensingMode: 4, policyLicensingMode: null },
+      before: { licensingMode: 5, licensingModeKind: "REG_DWORD", policyLicensingMode: null },
+      after: { licensingMode: 4, licensingModeKind: "REG_DWORD", policyLicensingMode: null },
     });
     expect(second.restartNeeded).toBe(false);
     expect(getRegValue(state, KEYS.licensingCore, "LicensingMode")).toEqual({ type: "REG_DWORD", value: 4 });
@@ -34,14 +34,34 @@ describeWithPwsh("step scripts under pwsh", () => {
 
   it("set-licensing-mode creates the Licensing Core key when it is missing", async () => {
     const { first, state } = await runTwice(loadPreset("role-pending-restart"), "set-licensing-mode", { Mode: "2" });
-    expect(first.before).toEqual({ licensingMode: null, policyLicensingMode: null });
+    expect(first.before).toEqual({ licensingMode: null, licensingModeKind: null, policyLicensingMode: null });
     expect(readDword(state, KEYS.licensingCore, "LicensingMode")).toBe(2);
   });
 
   it("set-licensing-mode reports the Group Policy mode that still wins", async () => {
-    const { first } = await runTwice(loadPreset("gpo-mode-only"), "set-licensing-mode", { Mode: "4" });
+    const { first } = await runTwice(loadPreset("gpo-per-device"), "set-licensing-mode", { Mode: "4" });
     expect(first.changed).toBe(false);
-    expect(first.after).toEqual({ licensingMode: 4, policyLicensingMode: 2 });
+    expect(first.after).toEqual({ licensingMode: 4, licensingModeKind: "REG_DWORD", policyLicensingMode: 2 });
+  });
+
+  it("set-licensing-mode replaces a REG_SZ \"4\" (which Windows does not read) with the REG_DWORD 4", async () => {
+    const { first, state } = await runTwice(loadPreset("mode-reg-sz"), "set-licensing-mode", { Mode: "4" });
+    expect(first).toMatchObject({
+      changed: true,
+      before: { licensingMode: null, licensingModeKind: "REG_SZ" },
+      after: { licensingMode: 4, licensingModeKind: "REG_DWORD" },
+    });
+    expect(getRegValue(state, KEYS.licensingCore, "LicensingMode")).toEqual({ type: "REG_DWORD", value: 4 });
+  });
+
+  it("set-license-servers replaces a REG_SZ with the same name by the REG_MULTI_SZ Windows reads", async () => {
+    const { first, state } = await runTwice(loadPreset("servers-reg-sz"), "set-license-servers", { Servers: "ls01.contoso.com" });
+    expect(first).toMatchObject({
+      changed: true,
+      before: { specifiedLicenseServers: ["ls01.contoso.com"], specifiedLicenseServersKind: "REG_SZ" },
+      after: { specifiedLicenseServers: ["ls01.contoso.com"], specifiedLicenseServersKind: "REG_MULTI_SZ" },
+    });
+    expect(getRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers")).toEqual({ type: "REG_MULTI_SZ", value: ["ls01.contoso.com"] });
   });
 
   it("set-license-servers writes a REG_MULTI_SZ under ...\\LicenseServers, in order, once", async () => {
@@ -51,8 +71,8 @@ describeWithPwsh("step scripts under pwsh", () => {
     expect(first).toMatchObject({
       changed: true,
       restartNeeded: true,
-      before: { specifiedLicenseServers: null, policyLicenseServers: null },
-      after: { specifiedLicenseServers: ["ls01.contoso.com", "10.0.1.5"], policyLicenseServers: null },
+      before: { specifiedLicenseServers: null, specifiedLicenseServersKind: null, policyLicenseServers: null },
+      after: { specifiedLicenseServers: ["ls01.contoso.com", "10.0.1.5"], specifiedLicenseServersKind: "REG_MULTI_SZ", policyLicenseServers: null },
     });
     expect(getRegValue(state, KEYS.licenseServers, "SpecifiedLicenseServers")).toEqual({
       type: "REG_MULTI_SZ",
@@ -66,7 +86,7 @@ describeWithPwsh("step scripts under pwsh", () => {
     expect(legacy.first.changed).toBe(true);
     expect(readMultiString(legacy.state, KEYS.termServiceParameters, "SpecifiedLicenseServers")).toEqual(["ls01.contoso.com"]);
     const wrong = await runTwice(loadPreset("wrong-servers"), "set-license-servers", { Servers: "ls01.contoso.com,ls02.contoso.com" });
-    expect(wrong.first.before).toEqual({ specifiedLicenseServers: ["fs01.contoso.com"], policyLicenseServers: null });
+    expect(wrong.first.before).toEqual({ specifiedLicenseServers: ["fs01.contoso.com"], specifiedLicenseServersKind: "REG_MULTI_SZ", policyLicenseServers: null });
     expect(readMultiString(wrong.state, KEYS.licenseServers, "SpecifiedLicenseServers")).toEqual(["ls01.contoso.com", "ls02.contoso.com"]);
   });
 

@@ -74,6 +74,29 @@ describeWithPwsh("verify.ps1 under pwsh", () => {
     expect(v.checks.map((c) => c.name)).toEqual(["rdsh-role", "licensing-events", "termservice", "rdp-listener"]);
   });
 
+  it("reads the values as Windows does: a LicensingMode or server list of another kind counts as none", async () => {
+    const mode = (await runScript("mode-reg-sz", "verify", { ExpectedMode: "4" })).json as unknown as VerifyOutput;
+    expect(check(mode, "licensing-mode")).toMatchObject({ ok: false, detail: "effective LicensingMode none (local none, policy none); expected 4" });
+    const servers = (await runScript("servers-reg-sz", "verify", { ExpectedServers: "ls01.contoso.com" })).json as unknown as VerifyOutput;
+    expect(check(servers, "license-servers")).toMatchObject({ ok: false, detail: "effective license servers none (local); expected [ls01.contoso.com]" });
+  });
+
+  it("checks only what it is asked: a run that set only the servers does not fail on a working per-device mode", async () => {
+    const v = (await runScript("mode-per-device", "verify", { ExpectedMode: "any", ExpectedServers: "ls01.contoso.com", RdshExpected: "present" })).json as unknown as VerifyOutput;
+    expect(v.ok).toBe(true);
+    expect(v.checks.map((c) => c.name)).not.toContain("licensing-mode");
+  });
+
+  it("after a restart for a pending role install, licensing events are not held against it when asked not to", async () => {
+    const rebooted = rebootGuest(loadPreset("role-pending-restart"), later(5));
+    const params = { ExpectedMode: "any", ExpectedServers: "any", RdshExpected: "any" };
+    const checked = (await runScript(rebooted, "verify", params, later(6))).json as unknown as VerifyOutput;
+    expect(check(checked, "licensing-events")?.ok).toBe(false);
+    const skipped = (await runScript(rebooted, "verify", { ...params, LicensingEvents: "any" }, later(6))).json as unknown as VerifyOutput;
+    expect(skipped.ok).toBe(true);
+    expect(skipped.checks.map((c) => c.name)).toEqual(["rdsh-role", "termservice", "rdp-listener"]);
+  });
+
   it("reads the RDP port from RDP-Tcp PortNumber", async () => {
     const state = loadPreset("healthy");
     const rdpTcp = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp";

@@ -17,10 +17,10 @@ const SKIP_SWEEP = { "rdp-medic-sweep": "skip" };
 
 /** One VM per run scenario (left out of sweeps), and the sweep's own fleet. */
 const VMS: VmSpec[] = [
-  { name: "r-approve", preset: "grace-over", tags: SKIP_SWEEP },
-  { name: "r-reject", preset: "grace-over", tags: SKIP_SWEEP },
-  { name: "r-timeout", preset: "grace-over", tags: SKIP_SWEEP },
-  { name: "r-cancel", preset: "grace-over", tags: SKIP_SWEEP },
+  { name: "r-approve", preset: "no-cals-visible", tags: SKIP_SWEEP },
+  { name: "r-reject", preset: "no-cals-visible", tags: SKIP_SWEEP },
+  { name: "r-timeout", preset: "no-cals-visible", tags: SKIP_SWEEP },
+  { name: "r-cancel", preset: "no-cals-visible", tags: SKIP_SWEEP },
   { name: "r-slot-a", preset: "demo-broken", tags: SKIP_SWEEP },
   { name: "r-slot-b", preset: "demo-broken", tags: SKIP_SWEEP },
   { name: "r-healthy", preset: "healthy", tags: SKIP_SWEEP },
