@@ -16,7 +16,8 @@ import { activityFailureMessage, withoutStackTrace } from "../domain/activity-fa
 import type { GuardDecision } from "../domain/guards";
 import { inMaintenanceWindow, nextMaintenanceWindow } from "../domain/maintenance-window";
 import type { NotificationReason, RunNotification } from "../domain/notification";
-import type { ProbeResult, VerifyOutput } from "../domain/playbook";
+import type { ApprovalReason, ProbeResult, VerifyOutput } from "../domain/playbook";
+import { PROBE_MAX_AGE_MS, recheckPlan } from "../domain/plan-recheck";
 import {
   actorOfEvent,
   licensingValues,
@@ -260,13 +261,14 @@ function* remediate(
   if (probed.status !== "succeeded" || probed.output?.script !== "probe") {
     return new RunEnd("failed", probed.status === "failed" ? `probe failed (${probed.code}): ${probed.message}` : "probe printed no result");
   }
-  const probe: ProbeResult = probed.output.probe;
+  let probe: ProbeResult = probed.output.probe;
+  let probedAt = context.df.currentUtcDateTime.getTime();
   report.before = licensingValues(probe);
 
   // 4. Diagnose and plan.
   status("plan", { before: report.before });
   const planned: PlanRemediationResult = yield context.df.callActivity(ACTIVITY.planRemediation, { probe, trigger: input.trigger });
-  const plan = planned.plan;
+  let plan = planned.plan;
   report.causes = planned.causes;
   report.plan = plan.steps;
   report.humanActions = plan.humanActions;
@@ -328,6 +330,10 @@ function* remediate(
   yield context.df.Task.any([cancel, context.df.createTimer(context.df.currentUtcDateTime)]);
   if (cancel.isCompleted) return canceled("canceled before any change");
 
+  // Waiting for a person or a window makes the probe's evidence old: it is read again before the first change.
+  let waited = false;
+  const approvedKinds: ApprovalReason["kind"][] = [];
+
   // 6. Approval for risky steps (role removals) and for a restart with users signed in (RESTART_WITH_USERS=approve).
   if (plan.needsApproval) {
     status("awaiting-approval", { planned: plan.steps, before: report.before });
@@ -364,6 +370,8 @@ function* remediate(
       const comment = typeof decision.comment === "string" ? decision.comment : undefined;
       (report.decisions ??= []).push({ decision: decision.approved ? "approved" : "rejected", by, at: decision.at ?? now(), ...(comment ? { comment } : {}) });
       if (!decision.approved) return new RunEnd("rejected", `rejected by ${by.name}${comment ? `: ${comment}` : ""}; nothing was changed`);
+      approvedKinds.push(...report.approvals.map((a) => a.kind));
+      waited = true;
       break;
     }
   }
@@ -375,6 +383,7 @@ function* remediate(
       status("waiting-for-maintenance-window", { detail: `${plan.restart.window.text} UTC, next at ${opens.toISOString()}` });
       const first: df.Task = yield context.df.Task.any([context.df.createTimer(opens), cancel]);
       if (first === cancel) return canceled("canceled while waiting for the maintenance window; nothing was changed");
+      waited = true;
     }
   }
 
@@ -384,6 +393,29 @@ function* remediate(
     status("waiting-for-slot", { detail: `${holders} run(s) are changing VMs` }),
   );
   if (!run.slotHeld) return new RunEnd("failed", "no remediation slot became free in time; nothing was changed");
+
+  // 7b. Current evidence before the first change: after a wait, probe again and go on only with the same plan (a
+  // person may have fixed the VM, users may have signed in). The rollback then puts back what this probe read.
+  if (waited || context.df.currentUtcDateTime.getTime() - probedAt > PROBE_MAX_AGE_MS) {
+    status("recheck");
+    const again: FinishedOperation = yield* runScript({ kind: "probe" });
+    if (again.status !== "succeeded" || again.output?.script !== "probe") {
+      const why = again.status === "failed" ? `(${again.code}): ${again.message}` : "(it printed no result)";
+      return new RunEnd("failed", `the probe before the first change failed ${why}; nothing was changed`);
+    }
+    const replanned: PlanRemediationResult = yield context.df.callActivity(ACTIVITY.planRemediation, { probe: again.output.probe, trigger: input.trigger });
+    const recheck = recheckPlan(plan, approvedKinds, replanned.plan);
+    if (recheck.action === "stop") {
+      report.causes = replanned.causes;
+      report.humanActions = replanned.plan.humanActions;
+      return new RunEnd(recheck.verdict, recheck.reason);
+    }
+    probe = again.output.probe;
+    probedAt = context.df.currentUtcDateTime.getTime();
+    plan = recheck.plan;
+    report.before = licensingValues(probe);
+    if (plan.restart !== undefined) report.restart = plan.restart;
+  }
 
   // 8. Apply the steps in order; a restart step restarts and waits for the agent.
   for (const [index, step] of plan.steps.entries()) {
