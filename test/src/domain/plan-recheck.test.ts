@@ -30,7 +30,9 @@ describe("a plan made before a wait holds only while the VM is the same", () => 
   it("fixed by a person in another way than the policy: drift, nothing changes", () => {
     const fresh = planFor(probe().mode(2).cals("rdls01.contoso.com", { activated: true, packs: [{ type: "device", version: 7, total: 10, issued: 1 }] }).cals("rdls02.contoso.com", { activated: true, packs: [{ type: "device", version: 7, total: 10, issued: 1 }] }));
     expect(fresh.verdict).toBe("drift");
-    expect(recheckPlan(planFor(modeUnset()), [], fresh)).toMatchObject({ action: "stop", verdict: "drift" });
+    const recheck = recheckPlan(planFor(modeUnset()), [], fresh);
+    expect(recheck).toMatchObject({ action: "stop", verdict: "drift" });
+    expect(recheck.action === "stop" && recheck.reason).toMatch(/works now .*differs from the policy, which is reported and not changed; nothing was changed$/);
   });
 
   it("now a case for a person (TermService disabled meanwhile): needs-human with the fresh causes", () => {
@@ -38,7 +40,8 @@ describe("a plan made before a wait holds only while the VM is the same", () => 
     expect(fresh.verdict).toBe("needs-human");
     const recheck = recheckPlan(planFor(modeUnset()), [], fresh);
     expect(recheck).toMatchObject({ action: "stop", verdict: "needs-human" });
-    expect(recheck.action === "stop" && recheck.reason).toContain(fresh.causes[0]!.detail);
+    expect(fresh.causes.length).toBeGreaterThan(1);
+    expect(recheck.action === "stop" && recheck.reason).toContain(fresh.causes.map((c) => c.detail).join(" "));
   });
 
   it("other steps now: needs-human naming both plans", () => {
@@ -86,5 +89,43 @@ describe("a plan made before a wait holds only while the VM is the same", () => 
     const planned = planFor(modeUnset().sessions(1, 0));
     const fresh = planFor(modeUnset().sessions(1, 0));
     expect(recheckPlan(planned, ["remove-rdsh-role"], fresh)).toMatchObject({ action: "stop", verdict: "needs-human" });
+  });
+
+  it("one more step at the end is another plan", () => {
+    const planned = planFor(modeUnset());
+    const longer: Plan = { ...planned, steps: [...planned.steps, { kind: "remove-rdsh-role" }] };
+    expect(recheckPlan(planned, [], longer)).toMatchObject({ action: "stop", verdict: "needs-human" });
+    const shorter: Plan = { ...planned, steps: planned.steps.slice(0, 1) };
+    const recheck = recheckPlan(planned, [], shorter);
+    expect(recheck.action === "stop" && recheck.reason).toContain("a fresh probe plans set-licensing-mode;");
+  });
+
+  it("a plan without steps is named as such", () => {
+    const planned = planFor(modeUnset());
+    const recheck = recheckPlan(planned, [], { ...planned, steps: [] });
+    expect(recheck.action === "stop" && recheck.reason).toContain("a fresh probe plans no step;");
+  });
+
+  it("every approval nobody gave is named", () => {
+    const planned = planFor(modeUnset());
+    const fresh: Plan = {
+      ...planned,
+      needsApproval: true,
+      approvals: [
+        { kind: "restart-with-users", detail: "Restart with users?" },
+        { kind: "remove-rdsh-role", detail: "Remove the role?" },
+      ],
+    };
+    const recheck = recheckPlan(planned, [], fresh);
+    expect(recheck.action === "stop" && recheck.reason).toBe(
+      "the VM changed while the run waited: Restart with users? Remove the role? Nobody approved that in this run; nothing was changed; a new run asks for it",
+    );
+  });
+
+  it("a plan that lists no approvals needs none", () => {
+    const planned = planFor(modeUnset());
+    const fresh: Plan = { ...planned };
+    delete fresh.approvals;
+    expect(recheckPlan(planned, [], fresh)).toEqual({ action: "go", plan: fresh });
   });
 });
