@@ -443,3 +443,36 @@ describe("planRemediation: shape", () => {
     expect(new Set(plan.humanActions).size).toBe(plan.humanActions.length);
   });
 });
+
+describe("planRemediation: actions only where they apply", () => {
+  const userCals = cals("user");
+
+  it("a healthy host in a broker deployment gets no broker action (nothing differs)", () => {
+    const plan = planFor(probe().broker("cb01.contoso.com"));
+    expect(plan.verdict).toBe("healthy");
+    expect(plan.humanActions).toEqual([]);
+  });
+
+  it("one policy server does not resolve and the other is not activated: activate it, no advice to install a new one", () => {
+    const plan = planFor(probe().servers(null).dnsFails(LS1).health(LS2, "not-activated"));
+    expect(plan.verdict).toBe("needs-human");
+    expect(plan.humanActions.some((a) => a.includes("Activate the RD license server rdls02.contoso.com"))).toBe(true);
+    expect(plan.humanActions.some((a) => a.includes("Install-WindowsFeature RDS-Licensing"))).toBe(false);
+  });
+
+  it("NO_CALS_ACTION=remove-rdsh-role with one server without CALs and one that serves: fix the servers, no word of removing the role", () => {
+    const plan = planFor(probe().servers(null).health(LS1, "no-cals").cals(LS2, userCals), remove);
+    expect(plan.verdict).toBe("fix");
+    expect(plan.steps).toEqual([servers, restart]);
+    expect(plan.humanActions).toEqual([]);
+    expect(plan.approvals).toEqual([]);
+  });
+
+  it("enforce: after switching the mode, the servers are judged for the new mode's CALs", () => {
+    // Works per device through ls9 (device CALs); the policy's servers hold per-user CALs only.
+    const b = probe().mode(2).servers(["ls9.contoso.com"]).cals(LS1, userCals).cals(LS2, userCals).cals("ls9.contoso.com", cals("device"));
+    const plan = planFor(b, policy(), { enforceDrift: true });
+    expect(plan.steps).toEqual([mode4, servers, restart]);
+    expect(plan.humanActions).toEqual([]);
+  });
+});
