@@ -337,3 +337,147 @@ describe("diagnose: details an operator can act on", () => {
     }
   });
 });
+
+describe("diagnose: the facts each cause stands on", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+
+  it("the role's evidence gives the live feature state and the component cache, absent or not", () => {
+    const ev = evidence(probe().rdsh("Available", null), "role-not-installed");
+    expect(ev).toContain("Get-WindowsFeature RDS-RD-Server: Available");
+    expect(ev).toContain("ServerComponentCache InstallState: absent");
+    expect(evidence(probe().rdsh("Available", 0), "role-not-installed")).toContain("ServerComponentCache InstallState: 0");
+  });
+
+  it("an unknown role lists the missing Server Manager, the cache, the OS and the licensing events", () => {
+    const ev = evidence(probe().noServerManager("ServerRdsh", 1).event(1128), "role-state-unknown");
+    expect(ev).toContain("Get-WindowsFeature RDS-RD-Server: not available (no Server Manager)");
+    expect(ev).toContain("ServerComponentCache InstallState: 1");
+    const os = ev.find((e) => e.startsWith("OS: "));
+    expect(os).toContain("Microsoft Windows Server 2022 Datacenter");
+    expect(os).toContain("edition ServerRdsh");
+    expect(os).toContain("product type 1");
+    expect(ev.some((e) => e.includes("1 licensing event(s)") && e.includes("1128 (System)"))).toBe(true);
+  });
+
+  it("an unknown role on a server edition names neither Azure Virtual Desktop nor a client edition", () => {
+    const text = detail(probe().noServerManager("ServerDatacenter", 3), "role-state-unknown");
+    expect(text).not.toContain("client edition");
+    expect(text).not.toContain("Azure Virtual Desktop");
+    expect(text).toMatch(/changes nothing\. Needed CALs for Windows Server 2022/);
+  });
+
+  it("TermService disabled or stopped: says what a person must know, with the service state", () => {
+    const disabled = probe().termService("Stopped", "Disabled");
+    expect(detail(disabled, "termservice-disabled")).toContain("disabled");
+    expect(detail(disabled, "termservice-disabled")).toContain("does not turn it back on");
+    expect(evidence(disabled, "termservice-disabled")).toEqual(["TermService: Stopped, start type Disabled"]);
+    const stopped = probe().termService("Stopped", "Manual");
+    expect(detail(stopped, "termservice-stopped")).toContain("is not running");
+    expect(detail(stopped, "termservice-stopped")).toContain("changes nothing it cannot see");
+    expect(evidence(stopped, "termservice-stopped")).toEqual(["TermService: Stopped, start type Manual"]);
+  });
+
+  it("a pending role change and a pending reboot name what waits for the restart", () => {
+    expect(detail(probe().rdsh("InstallPending", 2), "role-pending-restart")).toContain("RDS-RD-Server InstallPending");
+    const b = probe().pendingReboot("component-servicing", "file-rename");
+    expect(detail(b, "reboot-pending")).toContain("(component-servicing, file-rename)");
+    expect(detail(b, "reboot-pending")).toContain("DISM refuses");
+    expect(evidence(b, "reboot-pending")).toEqual(["pending reboot: component-servicing", "pending reboot: file-rename"]);
+  });
+
+  it("the mode causes give the value Windows sees and where it comes from", () => {
+    expect(evidence(probe().mode(4, "REG_SZ"), "mode-value-kind")).toEqual(['LicensingMode: REG_SZ "4"']);
+    const unset = detail(probe().mode(null), "mode-not-configured");
+    expect(unset).toContain("not set");
+    expect(unset).toContain("RCM\\Licensing Core");
+    expect(unset).toContain("grace period");
+    expect(evidence(probe().gpoMode(2), "mode-wrong")).toEqual(["LicensingMode (gpo): 2 (per device)"]);
+    expect(evidence(probe().mode(2), "mode-wrong")).toEqual(["LicensingMode (local): 2 (per device)"]);
+  });
+
+  it("per-user mode in a workgroup names the workgroup and the mode a workgroup host needs", () => {
+    const b = probe().workgroup("LAB");
+    const text = detail(b, "per-user-in-workgroup");
+    expect(text).toContain("RDSH01");
+    expect(text).toContain('workgroup "LAB"');
+    expect(text).toContain("per-device CALs (mode 2)");
+    expect(evidence(b, "per-user-in-workgroup")).toEqual(["LicensingMode (local): 4 (per user)", "domain: not joined (workgroup LAB)"]);
+  });
+
+  it("the server list's wrong kind is evidence with the value as it is", () => {
+    expect(evidence(probe().servers([LS1], "REG_SZ"), "servers-value-kind")[0]).toBe(`SpecifiedLicenseServers: REG_SZ "${LS1}"`);
+  });
+
+  it("no license server: names the value that is not set and the policy's servers", () => {
+    const text = detail(probe().servers(null), "no-license-server");
+    expect(text).toContain("SpecifiedLicenseServers in HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers is not set");
+    expect(text).toContain(`"${LS1}", "${LS2}"`);
+    expect(evidence(probe().servers(null), "no-license-server")).toEqual(["SpecifiedLicenseServers: absent"]);
+    expect(evidence(probe().servers([]).event(1128), "no-license-server")).toEqual([
+      "SpecifiedLicenseServers: REG_MULTI_SZ []",
+      expect.stringContaining("1 licensing event(s)"),
+    ]);
+  });
+
+  it("the configured list is named by where it comes from: Group Policy or the local value", () => {
+    const fromGpo = detail(probe().gpoServers(["gpo-ls.contoso.com"]), "license-server-wrong");
+    expect(fromGpo).toContain("(Group Policy (LicenseServers in HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services))");
+    const local = detail(probe().servers(["other.contoso.com"]), "license-server-wrong");
+    expect(local).toContain("(SpecifiedLicenseServers in HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers)");
+    expect(local).not.toContain("Group Policy");
+  });
+
+  it("several servers failing the same way are each named, and so are those that serve", () => {
+    expect(detail(probe().dnsFails(LS1).dnsFails(LS2), "license-server-unreachable")).toContain(`${LS1} does not resolve in DNS; ${LS2} does not resolve in DNS.`);
+    const b = probe().servers([LS1, LS2, "old.contoso.com"]).dnsFails("old.contoso.com");
+    expect(detail(b, "license-server-unreachable")).toContain(`Another configured server can serve (${LS1}, ${LS2})`);
+  });
+
+  it("a server that does not matter lists only itself; one that breaks licensing adds the events", () => {
+    const drift = probe().servers([LS1, "old.contoso.com"]).dnsFails("old.contoso.com").event(1130);
+    expect(evidence(drift, "license-server-unreachable")).toEqual(["old.contoso.com: does not resolve; does not resolve in DNS; CALs not visible"]);
+    const breaks = evidence(probe().dnsFails(LS1).dnsFails(LS2).event(1130), "license-server-unreachable");
+    expect(breaks).toHaveLength(3);
+    expect(breaks[2]).toContain("1130 (System)");
+  });
+
+  it("servers whose status Windows cannot tell are each named, with their evidence", () => {
+    const b = probe().status(LS1, 0).status(LS2, 7);
+    const text = detail(b, "license-server-status-unknown");
+    expect(text).toContain(`whether ${LS1}, ${LS2} can serve this host`);
+    expect(text).toMatch(new RegExp(`${LS1} Windows reports connectivity status 0.*; ${LS2} Windows reports connectivity status 7`));
+    const ev = evidence(b, "license-server-status-unknown");
+    expect(ev).toHaveLength(2);
+    expect(ev[0]).toContain(`${LS1}: resolves to 10.0.0.4`);
+    expect(ev[1]).toContain(`${LS2}: resolves to 10.0.0.5`);
+  });
+
+  it("hidden CALs of several servers are each named", () => {
+    expect(detail(probe(), "cals-not-visible")).toContain(`The CALs of ${LS1}, ${LS2} are not visible`);
+  });
+
+  it("a server's evidence tells this VM, an unchecked name, several addresses, no CAL packs, several packs", () => {
+    const self = evidence(probe().servers([LS1, LS2, "localhost"]).localLicenseServer(visible([["user", 7, 5, 0]])), "license-server-wrong");
+    expect(self).toContain("localhost: this VM");
+    const unchecked = probe(onlyLs1).servers([LS1, "x.contoso.com"]).withoutCheck("x.contoso.com");
+    expect(evidence(unchecked, "license-server-wrong", onlyLs1)).toContain("x.contoso.com: not checked");
+    expect(evidence(unchecked, "license-server-status-unknown", onlyLs1)[0]).toMatch(/^x\.contoso\.com: not checked; was not checked/);
+    const twoAddresses = probe(onlyLs1).check(LS1, { addresses: ["10.0.0.4", "10.0.0.7"] }).cals(LS1, visible([]));
+    expect(evidence(twoAddresses, "no-cals", onlyLs1)[0]).toContain("resolves to 10.0.0.4, 10.0.0.7");
+    expect(evidence(twoAddresses, "no-cals", onlyLs1)[0]).toMatch(/; CALs none$/);
+    const twoPacks = probe(onlyLs1).cals(LS1, visible([["user", 7, 5, 5], ["user", 8, 3, 3]]));
+    expect(evidence(twoPacks, "cals-exhausted", onlyLs1)[0]).toContain("CALs user/Windows Server 2022 5/5, user/Windows Server 2025 3/3");
+  });
+
+  it("licensing events without a known boot time do not claim one", () => {
+    const ev = evidence(probe().set("bootTime", null).mode(null).event(1128), "mode-not-configured");
+    expect(ev[1]).toMatch(/^1 licensing event\(s\): 1128 \(System\) at /);
+  });
+
+  it("the legacy path finding names the servers found there", () => {
+    const ev = evidence(probe().servers(null).legacyServers([LS1]), "legacy-path-value");
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toContain(`"${LS1}"`);
+    expect(ev[0]).toContain("TermService\\Parameters SpecifiedLicenseServers");
+  });
+});
