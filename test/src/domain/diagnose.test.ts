@@ -481,3 +481,95 @@ describe("diagnose: the facts each cause stands on", () => {
     expect(ev[0]).toContain("TermService\\Parameters SpecifiedLicenseServers");
   });
 });
+
+describe("diagnose: how one finding weighs on another", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+  const tidy = policy({ removeUnusedLicensingRole: true });
+
+  it("a broker deployment blocks local writes as soon as anything breaks, whatever else is only information", () => {
+    expect(found(probe().broker("cb01.contoso.com").servers(null).pendingReboot("windows-update"))).toEqual([
+      "reboot-pending:info",
+      "no-license-server:breaks",
+      "broker-managed:blocks",
+    ]);
+  });
+
+  it("a broker deployment names the broker and the cmdlet to use, or only the deployment when the broker is not named", () => {
+    const named = probe().broker("cb01.contoso.com");
+    expect(detail(named, "broker-managed")).toContain("deployment (cb01.contoso.com)");
+    expect(detail(named, "broker-managed")).toContain("Set-RDLicenseConfiguration");
+    expect(evidence(named, "broker-managed")).toEqual(["ClusterSettings SessionDirectoryActive = 1, SessionDirectoryLocation cb01.contoso.com"]);
+    const unnamed = probe().broker("");
+    expect(detail(unnamed, "broker-managed")).toContain("Connection Broker deployment: the deployment's licensing settings");
+    expect(evidence(unnamed, "broker-managed")).toEqual(["ClusterSettings SessionDirectoryActive = 1"]);
+  });
+
+  it("a Group Policy mode that breaks licensing blocks local changes", () => {
+    const perDevice = policy({ licensingMode: 2 });
+    expect(found(probe(perDevice).workgroup().gpoMode(4), perDevice)).toEqual(["per-user-in-workgroup:breaks", "mode-wrong:drift", "gpo-manages-licensing:blocks"]);
+  });
+
+  it("a pending role change is not a broken server list: Group Policy servers that serve stay drift", () => {
+    expect(found(probe().rdsh("InstallPending", 2).gpoServers(["gpo-ls.contoso.com"]))).toEqual([
+      "role-pending-restart:breaks",
+      "license-server-wrong:drift",
+      "gpo-manages-licensing:drift",
+    ]);
+  });
+
+  it("Group Policy findings name only the settings Group Policy sets, each as evidence", () => {
+    const servers = probe().gpoServers(["gpo-ls.contoso.com"]);
+    expect(detail(servers, "gpo-manages-licensing")).toContain('Group Policy sets LicenseServers "gpo-ls.contoso.com"');
+    expect(detail(servers, "gpo-manages-licensing")).not.toContain("LicensingMode");
+    const both = probe().gpoMode(2).gpoServers(["gpo-ls.contoso.com"]);
+    expect(detail(both, "gpo-manages-licensing")).toMatch(/Group Policy sets LicensingMode 2 \(per device\) .*\) and LicenseServers "gpo-ls\.contoso\.com"/);
+    const ev = evidence(both, "gpo-manages-licensing");
+    expect(ev).toHaveLength(2);
+    expect(ev[0]).toMatch(/^Group Policy: LicensingMode 2 \(per device\)/);
+    expect(ev[1]).toMatch(/^Group Policy: LicenseServers "gpo-ls\.contoso\.com"/);
+  });
+
+  it("only events 1128 and 1069 say the grace period is over, and only when the days left are unknown", () => {
+    expect(found(probe().grace(null).event(1130).allPolicyServers("no-cals"))).toEqual(["no-cals:breaks"]);
+    expect(found(probe().grace(30).event(1128).allPolicyServers("no-cals"))).toEqual(["no-cals:breaks"]);
+    const b = probe().grace(null).event(1130).event(1069, "Admin", "2024-05-01T11:00:00Z").allPolicyServers("no-cals");
+    expect(found(b)).toEqual(["no-cals:breaks", "grace-over:breaks"]);
+    expect(detail(b, "grace-over")).toContain("event 1069 at 2024-05-01T11:00:00");
+  });
+
+  it("licensing events are history once a configured server shows free CALs that Windows reports valid", () => {
+    const b = probe(onlyLs1).cals(LS1, visible([["user", 7, 50, 12]])).event(1130);
+    expect(all(b, onlyLs1)).toEqual(["licensing-events:info"]);
+    expect(detail(b, "licensing-events", onlyLs1)).toContain(`${LS1} now has free CALs`);
+    expect(detail(b, "licensing-events", onlyLs1)).toContain("older than the fix");
+    const two = probe().cals(LS1, visible([["user", 7, 50, 12]])).cals(LS2, visible([["user", 7, 50, 1]])).event(1130);
+    expect(detail(two, "licensing-events")).toContain(`${LS1}, ${LS2} now has free CALs`);
+  });
+
+  it("licensing events stay a break when no server proves them old: hidden CALs, or a server that cannot serve", () => {
+    const hidden = probe().event(1130);
+    expect(found(hidden)).toEqual(["licensing-events:breaks"]);
+    expect(detail(hidden, "licensing-events")).toContain("may have been fixed without a restart");
+    const failing = probe(onlyLs1).servers([LS1, "old.contoso.com"]).dnsFails("old.contoso.com").event(1130);
+    expect(found(failing, onlyLs1)).toEqual(["license-server-unreachable:drift", "license-server-wrong:drift", "licensing-events:breaks"]);
+  });
+
+  it("the legacy path counts only with servers in it and none at the path Windows reads", () => {
+    expect(found(probe().servers(null).legacyServers([]))).toEqual(["no-license-server:breaks"]);
+    expect(found(probe().servers([]).legacyServers([LS1]))).toEqual(["no-license-server:breaks", "legacy-path-value:info"]);
+  });
+
+  it("the local RD Licensing role: why it stays or goes, with its CAL facts", () => {
+    const unreadable = probe().localLicenseServer(null);
+    expect(detail(unreadable, "licensing-role-in-use", tidy)).toContain("could not be read locally");
+    expect(detail(unreadable, "licensing-role-in-use", tidy)).toContain("does not remove it");
+    expect(evidence(unreadable, "licensing-role-in-use", tidy)).toEqual(["Win32_TSLicenseServer / Win32_TSLicenseKeyPack: not readable"]);
+    expect(evidence(probe().localLicenseServer(visible([["user", 7, 50, 14]])), "licensing-role-in-use", tidy)).toEqual([
+      "local license server: 14 CAL(s) issued, activated true",
+    ]);
+    const unused = probe().localLicenseServer(visible([], false));
+    expect(detail(unused, "licensing-role-unused", tidy)).toContain("issued no CALs");
+    expect(detail(unused, "licensing-role-unused", tidy)).toContain("REMOVE_UNUSED_LICENSING_ROLE=true");
+    expect(evidence(unused, "licensing-role-unused", tidy)).toEqual(["local license server: 0 CALs issued, 0 CAL pack(s), activated false"]);
+  });
+});
