@@ -573,3 +573,62 @@ describe("diagnose: how one finding weighs on another", () => {
     expect(evidence(unused, "licensing-role-unused", tidy)).toEqual(["local license server: 0 CALs issued, 0 CAL pack(s), activated false"]);
   });
 });
+
+describe("diagnose: what differs between the configured servers and the policy's", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+  const wrong = (b: ProbeBuilder, p = policy()) => detail(b, "license-server-wrong", p);
+
+  it("only missing servers: names them right after the policy, and no extra ones", () => {
+    const text = wrong(probe().servers([LS1]));
+    expect(text).toContain(`"${LS2}": in the policy but not configured: ${LS2}.`);
+    expect(text).not.toContain("configured but not in the policy");
+  });
+
+  it("only extra servers: names them, and no missing ones", () => {
+    const text = wrong(probe().servers([LS1, LS2, "other.contoso.com"]));
+    expect(text).toContain(`"${LS2}": configured but not in the policy: other.contoso.com (serves this host).`);
+    expect(text).not.toContain("in the policy but not configured");
+  });
+
+  it("an extra server that cannot serve is not said to serve", () => {
+    const text = wrong(probe().servers([LS1, LS2, "old.contoso.com"]).dnsFails("old.contoso.com"));
+    expect(text).toContain("configured but not in the policy: old.contoso.com.");
+    expect(text).not.toContain("serves this host");
+  });
+
+  it("both differences are separated, each machine listed apart", () => {
+    expect(wrong(probe().servers([LS1, "other.contoso.com"]))).toContain("(serves this host); in the policy but not configured");
+    expect(wrong(probe().servers(["other.contoso.com"]))).toContain(`in the policy but not configured: ${LS1}, ${LS2}.`);
+    const twoExtra = probe().servers([LS1, LS2, "a.contoso.com", "b.contoso.com"]).check("b.contoso.com", { addresses: ["10.0.9.8"] });
+    expect(wrong(twoExtra)).toContain("configured but not in the policy: a.contoso.com (serves this host), b.contoso.com (serves this host).");
+  });
+
+  it("a machine configured under two names is one extra machine that serves if either name does", () => {
+    const b = probe().servers([LS1, LS2, "other.contoso.com", "10.0.9.9"]).status("10.0.9.9", 6);
+    expect(wrong(b)).toContain("configured but not in the policy: other.contoso.com/10.0.9.9 (serves this host).");
+  });
+
+  it("a machine the policy names twice (name and address) is one missing machine with both names", () => {
+    const p = policy({ licenseServers: [LS1, "10.0.0.4", LS2] });
+    const b = probe(p).servers([LS2]).check("10.0.0.4", { addresses: ["10.0.0.4"] });
+    expect(wrong(b, p)).toContain(`in the policy but not configured: ${LS1}/10.0.0.4.`);
+  });
+
+  it("a multi-homed license server is one machine whichever of its addresses a name resolves to", () => {
+    // ls-a resolves to both addresses of the policy's server; ls-b only to its second one.
+    const configured = probe(onlyLs1)
+      .check(LS1, { addresses: ["10.0.0.4", "10.0.0.7"] })
+      .servers(["ls-a.contoso.com", "ls-b.contoso.com"])
+      .check("ls-a.contoso.com", { addresses: ["10.0.0.4", "10.0.0.7"] })
+      .check("ls-b.contoso.com", { addresses: ["10.0.0.7"] });
+    expect(found(configured, onlyLs1)).toEqual(["server-named-differently:drift"]);
+    // The policy names it twice, the host once by an address only one policy name shares.
+    const twice = policy({ licenseServers: [LS1, "ls1-alt.contoso.com"] });
+    const named = probe(twice)
+      .check(LS1, { addresses: ["10.0.0.4", "10.0.0.7"] })
+      .check("ls1-alt.contoso.com", { addresses: ["10.0.0.7"] })
+      .servers(["10.0.0.4"])
+      .check("10.0.0.4", { addresses: ["10.0.0.4"] });
+    expect(found(named, twice)).toEqual(["server-named-differently:drift"]);
+  });
+});
