@@ -337,3 +337,297 @@ describe("diagnose: details an operator can act on", () => {
     }
   });
 });
+
+describe("diagnose: the facts each cause stands on", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+
+  it("the role's evidence gives the live feature state and the component cache, absent or not", () => {
+    const ev = evidence(probe().rdsh("Available", null), "role-not-installed");
+    expect(ev).toContain("Get-WindowsFeature RDS-RD-Server: Available");
+    expect(ev).toContain("ServerComponentCache InstallState: absent");
+    expect(evidence(probe().rdsh("Available", 0), "role-not-installed")).toContain("ServerComponentCache InstallState: 0");
+  });
+
+  it("an unknown role lists the missing Server Manager, the cache, the OS and the licensing events", () => {
+    const ev = evidence(probe().noServerManager("ServerRdsh", 1).event(1128), "role-state-unknown");
+    expect(ev).toContain("Get-WindowsFeature RDS-RD-Server: not available (no Server Manager)");
+    expect(ev).toContain("ServerComponentCache InstallState: 1");
+    const os = ev.find((e) => e.startsWith("OS: "));
+    expect(os).toContain("Microsoft Windows Server 2022 Datacenter");
+    expect(os).toContain("edition ServerRdsh");
+    expect(os).toContain("product type 1");
+    expect(ev.some((e) => e.includes("1 licensing event(s)") && e.includes("1128 (System)"))).toBe(true);
+  });
+
+  it("an unknown role on a server edition names neither Azure Virtual Desktop nor a client edition", () => {
+    const text = detail(probe().noServerManager("ServerDatacenter", 3), "role-state-unknown");
+    expect(text).not.toContain("client edition");
+    expect(text).not.toContain("Azure Virtual Desktop");
+    expect(text).toMatch(/changes nothing\. Needed CALs for Windows Server 2022/);
+  });
+
+  it("TermService disabled or stopped: says what a person must know, with the service state", () => {
+    const disabled = probe().termService("Stopped", "Disabled");
+    expect(detail(disabled, "termservice-disabled")).toContain("disabled");
+    expect(detail(disabled, "termservice-disabled")).toContain("does not turn it back on");
+    expect(evidence(disabled, "termservice-disabled")).toEqual(["TermService: Stopped, start type Disabled"]);
+    const stopped = probe().termService("Stopped", "Manual");
+    expect(detail(stopped, "termservice-stopped")).toContain("is not running");
+    expect(detail(stopped, "termservice-stopped")).toContain("changes nothing it cannot see");
+    expect(evidence(stopped, "termservice-stopped")).toEqual(["TermService: Stopped, start type Manual"]);
+  });
+
+  it("a pending role change and a pending reboot name what waits for the restart", () => {
+    expect(detail(probe().rdsh("InstallPending", 2), "role-pending-restart")).toContain("RDS-RD-Server InstallPending");
+    const b = probe().pendingReboot("component-servicing", "file-rename");
+    expect(detail(b, "reboot-pending")).toContain("(component-servicing, file-rename)");
+    expect(detail(b, "reboot-pending")).toContain("DISM refuses");
+    expect(evidence(b, "reboot-pending")).toEqual(["pending reboot: component-servicing", "pending reboot: file-rename"]);
+  });
+
+  it("the mode causes give the value Windows sees and where it comes from", () => {
+    expect(evidence(probe().mode(4, "REG_SZ"), "mode-value-kind")).toEqual(['LicensingMode: REG_SZ "4"']);
+    const unset = detail(probe().mode(null), "mode-not-configured");
+    expect(unset).toContain("not set");
+    expect(unset).toContain("RCM\\Licensing Core");
+    expect(unset).toContain("grace period");
+    expect(evidence(probe().gpoMode(2), "mode-wrong")).toEqual(["LicensingMode (gpo): 2 (per device)"]);
+    expect(evidence(probe().mode(2), "mode-wrong")).toEqual(["LicensingMode (local): 2 (per device)"]);
+  });
+
+  it("per-user mode in a workgroup names the workgroup and the mode a workgroup host needs", () => {
+    const b = probe().workgroup("LAB");
+    const text = detail(b, "per-user-in-workgroup");
+    expect(text).toContain("RDSH01");
+    expect(text).toContain('workgroup "LAB"');
+    expect(text).toContain("per-device CALs (mode 2)");
+    expect(evidence(b, "per-user-in-workgroup")).toEqual(["LicensingMode (local): 4 (per user)", "domain: not joined (workgroup LAB)"]);
+  });
+
+  it("the server list's wrong kind is evidence with the value as it is", () => {
+    expect(evidence(probe().servers([LS1], "REG_SZ"), "servers-value-kind")[0]).toBe(`SpecifiedLicenseServers: REG_SZ "${LS1}"`);
+  });
+
+  it("no license server: names the value that is not set and the policy's servers", () => {
+    const text = detail(probe().servers(null), "no-license-server");
+    expect(text).toContain("SpecifiedLicenseServers in HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers is not set");
+    expect(text).toContain(`"${LS1}", "${LS2}"`);
+    expect(evidence(probe().servers(null), "no-license-server")).toEqual(["SpecifiedLicenseServers: absent"]);
+    expect(evidence(probe().servers([]).event(1128), "no-license-server")).toEqual([
+      "SpecifiedLicenseServers: REG_MULTI_SZ []",
+      expect.stringContaining("1 licensing event(s)"),
+    ]);
+  });
+
+  it("the configured list is named by where it comes from: Group Policy or the local value", () => {
+    const fromGpo = detail(probe().gpoServers(["gpo-ls.contoso.com"]), "license-server-wrong");
+    expect(fromGpo).toContain("(Group Policy (LicenseServers in HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services))");
+    const local = detail(probe().servers(["other.contoso.com"]), "license-server-wrong");
+    expect(local).toContain("(SpecifiedLicenseServers in HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers)");
+    expect(local).not.toContain("Group Policy");
+  });
+
+  it("several servers failing the same way are each named, and so are those that serve", () => {
+    expect(detail(probe().dnsFails(LS1).dnsFails(LS2), "license-server-unreachable")).toContain(`${LS1} does not resolve in DNS; ${LS2} does not resolve in DNS.`);
+    const b = probe().servers([LS1, LS2, "old.contoso.com"]).dnsFails("old.contoso.com");
+    expect(detail(b, "license-server-unreachable")).toContain(`Another configured server can serve (${LS1}, ${LS2})`);
+  });
+
+  it("a server that does not matter lists only itself; one that breaks licensing adds the events", () => {
+    const drift = probe().servers([LS1, "old.contoso.com"]).dnsFails("old.contoso.com").event(1130);
+    expect(evidence(drift, "license-server-unreachable")).toEqual(["old.contoso.com: does not resolve; does not resolve in DNS; CALs not visible"]);
+    const breaks = evidence(probe().dnsFails(LS1).dnsFails(LS2).event(1130), "license-server-unreachable");
+    expect(breaks).toHaveLength(3);
+    expect(breaks[2]).toContain("1130 (System)");
+  });
+
+  it("servers whose status Windows cannot tell are each named, with their evidence", () => {
+    const b = probe().status(LS1, 0).status(LS2, 7);
+    const text = detail(b, "license-server-status-unknown");
+    expect(text).toContain(`whether ${LS1}, ${LS2} can serve this host`);
+    expect(text).toMatch(new RegExp(`${LS1} Windows reports connectivity status 0.*; ${LS2} Windows reports connectivity status 7`));
+    const ev = evidence(b, "license-server-status-unknown");
+    expect(ev).toHaveLength(2);
+    expect(ev[0]).toContain(`${LS1}: resolves to 10.0.0.4`);
+    expect(ev[1]).toContain(`${LS2}: resolves to 10.0.0.5`);
+  });
+
+  it("hidden CALs of several servers are each named", () => {
+    expect(detail(probe(), "cals-not-visible")).toContain(`The CALs of ${LS1}, ${LS2} are not visible`);
+  });
+
+  it("a server's evidence tells this VM, an unchecked name, several addresses, no CAL packs, several packs", () => {
+    const self = evidence(probe().servers([LS1, LS2, "localhost"]).localLicenseServer(visible([["user", 7, 5, 0]])), "license-server-wrong");
+    expect(self).toContain("localhost: this VM");
+    const unchecked = probe(onlyLs1).servers([LS1, "x.contoso.com"]).withoutCheck("x.contoso.com");
+    expect(evidence(unchecked, "license-server-wrong", onlyLs1)).toContain("x.contoso.com: not checked");
+    expect(evidence(unchecked, "license-server-status-unknown", onlyLs1)[0]).toMatch(/^x\.contoso\.com: not checked; was not checked/);
+    const twoAddresses = probe(onlyLs1).check(LS1, { addresses: ["10.0.0.4", "10.0.0.7"] }).cals(LS1, visible([]));
+    expect(evidence(twoAddresses, "no-cals", onlyLs1)[0]).toContain("resolves to 10.0.0.4, 10.0.0.7");
+    expect(evidence(twoAddresses, "no-cals", onlyLs1)[0]).toMatch(/; CALs none$/);
+    const twoPacks = probe(onlyLs1).cals(LS1, visible([["user", 7, 5, 5], ["user", 8, 3, 3]]));
+    expect(evidence(twoPacks, "cals-exhausted", onlyLs1)[0]).toContain("CALs user/Windows Server 2022 5/5, user/Windows Server 2025 3/3");
+  });
+
+  it("licensing events without a known boot time do not claim one", () => {
+    const ev = evidence(probe().set("bootTime", null).mode(null).event(1128), "mode-not-configured");
+    expect(ev[1]).toMatch(/^1 licensing event\(s\): 1128 \(System\) at /);
+  });
+
+  it("the legacy path finding names the servers found there", () => {
+    const ev = evidence(probe().servers(null).legacyServers([LS1]), "legacy-path-value");
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toContain(`"${LS1}"`);
+    expect(ev[0]).toContain("TermService\\Parameters SpecifiedLicenseServers");
+  });
+});
+
+describe("diagnose: how one finding weighs on another", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+  const tidy = policy({ removeUnusedLicensingRole: true });
+
+  it("a broker deployment blocks local writes as soon as anything breaks, whatever else is only information", () => {
+    expect(found(probe().broker("cb01.contoso.com").servers(null).pendingReboot("windows-update"))).toEqual([
+      "reboot-pending:info",
+      "no-license-server:breaks",
+      "broker-managed:blocks",
+    ]);
+  });
+
+  it("a broker deployment names the broker and the cmdlet to use, or only the deployment when the broker is not named", () => {
+    const named = probe().broker("cb01.contoso.com");
+    expect(detail(named, "broker-managed")).toContain("deployment (cb01.contoso.com)");
+    expect(detail(named, "broker-managed")).toContain("Set-RDLicenseConfiguration");
+    expect(evidence(named, "broker-managed")).toEqual(["ClusterSettings SessionDirectoryActive = 1, SessionDirectoryLocation cb01.contoso.com"]);
+    const unnamed = probe().broker("");
+    expect(detail(unnamed, "broker-managed")).toContain("Connection Broker deployment: the deployment's licensing settings");
+    expect(evidence(unnamed, "broker-managed")).toEqual(["ClusterSettings SessionDirectoryActive = 1"]);
+  });
+
+  it("a Group Policy mode that breaks licensing blocks local changes", () => {
+    const perDevice = policy({ licensingMode: 2 });
+    expect(found(probe(perDevice).workgroup().gpoMode(4), perDevice)).toEqual(["per-user-in-workgroup:breaks", "mode-wrong:drift", "gpo-manages-licensing:blocks"]);
+  });
+
+  it("a pending role change is not a broken server list: Group Policy servers that serve stay drift", () => {
+    expect(found(probe().rdsh("InstallPending", 2).gpoServers(["gpo-ls.contoso.com"]))).toEqual([
+      "role-pending-restart:breaks",
+      "license-server-wrong:drift",
+      "gpo-manages-licensing:drift",
+    ]);
+  });
+
+  it("Group Policy findings name only the settings Group Policy sets, each as evidence", () => {
+    const servers = probe().gpoServers(["gpo-ls.contoso.com"]);
+    expect(detail(servers, "gpo-manages-licensing")).toContain('Group Policy sets LicenseServers "gpo-ls.contoso.com"');
+    expect(detail(servers, "gpo-manages-licensing")).not.toContain("LicensingMode");
+    const both = probe().gpoMode(2).gpoServers(["gpo-ls.contoso.com"]);
+    expect(detail(both, "gpo-manages-licensing")).toMatch(/Group Policy sets LicensingMode 2 \(per device\) .*\) and LicenseServers "gpo-ls\.contoso\.com"/);
+    const ev = evidence(both, "gpo-manages-licensing");
+    expect(ev).toHaveLength(2);
+    expect(ev[0]).toMatch(/^Group Policy: LicensingMode 2 \(per device\)/);
+    expect(ev[1]).toMatch(/^Group Policy: LicenseServers "gpo-ls\.contoso\.com"/);
+  });
+
+  it("only events 1128 and 1069 say the grace period is over, and only when the days left are unknown", () => {
+    expect(found(probe().grace(null).event(1130).allPolicyServers("no-cals"))).toEqual(["no-cals:breaks"]);
+    expect(found(probe().grace(30).event(1128).allPolicyServers("no-cals"))).toEqual(["no-cals:breaks"]);
+    const b = probe().grace(null).event(1130).event(1069, "Admin", "2024-05-01T11:00:00Z").allPolicyServers("no-cals");
+    expect(found(b)).toEqual(["no-cals:breaks", "grace-over:breaks"]);
+    expect(detail(b, "grace-over")).toContain("event 1069 at 2024-05-01T11:00:00");
+  });
+
+  it("licensing events are history once a configured server shows free CALs that Windows reports valid", () => {
+    const b = probe(onlyLs1).cals(LS1, visible([["user", 7, 50, 12]])).event(1130);
+    expect(all(b, onlyLs1)).toEqual(["licensing-events:info"]);
+    expect(detail(b, "licensing-events", onlyLs1)).toContain(`${LS1} now has free CALs`);
+    expect(detail(b, "licensing-events", onlyLs1)).toContain("older than the fix");
+    const two = probe().cals(LS1, visible([["user", 7, 50, 12]])).cals(LS2, visible([["user", 7, 50, 1]])).event(1130);
+    expect(detail(two, "licensing-events")).toContain(`${LS1}, ${LS2} now has free CALs`);
+  });
+
+  it("licensing events stay a break when no server proves them old: hidden CALs, or a server that cannot serve", () => {
+    const hidden = probe().event(1130);
+    expect(found(hidden)).toEqual(["licensing-events:breaks"]);
+    expect(detail(hidden, "licensing-events")).toContain("may have been fixed without a restart");
+    const failing = probe(onlyLs1).servers([LS1, "old.contoso.com"]).dnsFails("old.contoso.com").event(1130);
+    expect(found(failing, onlyLs1)).toEqual(["license-server-unreachable:drift", "license-server-wrong:drift", "licensing-events:breaks"]);
+  });
+
+  it("the legacy path counts only with servers in it and none at the path Windows reads", () => {
+    expect(found(probe().servers(null).legacyServers([]))).toEqual(["no-license-server:breaks"]);
+    expect(found(probe().servers([]).legacyServers([LS1]))).toEqual(["no-license-server:breaks", "legacy-path-value:info"]);
+  });
+
+  it("the local RD Licensing role: why it stays or goes, with its CAL facts", () => {
+    const unreadable = probe().localLicenseServer(null);
+    expect(detail(unreadable, "licensing-role-in-use", tidy)).toContain("could not be read locally");
+    expect(detail(unreadable, "licensing-role-in-use", tidy)).toContain("does not remove it");
+    expect(evidence(unreadable, "licensing-role-in-use", tidy)).toEqual(["Win32_TSLicenseServer / Win32_TSLicenseKeyPack: not readable"]);
+    expect(evidence(probe().localLicenseServer(visible([["user", 7, 50, 14]])), "licensing-role-in-use", tidy)).toEqual([
+      "local license server: 14 CAL(s) issued, activated true",
+    ]);
+    const unused = probe().localLicenseServer(visible([], false));
+    expect(detail(unused, "licensing-role-unused", tidy)).toContain("issued no CALs");
+    expect(detail(unused, "licensing-role-unused", tidy)).toContain("REMOVE_UNUSED_LICENSING_ROLE=true");
+    expect(evidence(unused, "licensing-role-unused", tidy)).toEqual(["local license server: 0 CALs issued, 0 CAL pack(s), activated false"]);
+  });
+});
+
+describe("diagnose: what differs between the configured servers and the policy's", () => {
+  const onlyLs1 = policy({ licenseServers: [LS1] });
+  const wrong = (b: ProbeBuilder, p = policy()) => detail(b, "license-server-wrong", p);
+
+  it("only missing servers: names them right after the policy, and no extra ones", () => {
+    const text = wrong(probe().servers([LS1]));
+    expect(text).toContain(`"${LS2}": in the policy but not configured: ${LS2}.`);
+    expect(text).not.toContain("configured but not in the policy");
+  });
+
+  it("only extra servers: names them, and no missing ones", () => {
+    const text = wrong(probe().servers([LS1, LS2, "other.contoso.com"]));
+    expect(text).toContain(`"${LS2}": configured but not in the policy: other.contoso.com (serves this host).`);
+    expect(text).not.toContain("in the policy but not configured");
+  });
+
+  it("an extra server that cannot serve is not said to serve", () => {
+    const text = wrong(probe().servers([LS1, LS2, "old.contoso.com"]).dnsFails("old.contoso.com"));
+    expect(text).toContain("configured but not in the policy: old.contoso.com.");
+    expect(text).not.toContain("serves this host");
+  });
+
+  it("both differences are separated, each machine listed apart", () => {
+    expect(wrong(probe().servers([LS1, "other.contoso.com"]))).toContain("(serves this host); in the policy but not configured");
+    expect(wrong(probe().servers(["other.contoso.com"]))).toContain(`in the policy but not configured: ${LS1}, ${LS2}.`);
+    const twoExtra = probe().servers([LS1, LS2, "a.contoso.com", "b.contoso.com"]).check("b.contoso.com", { addresses: ["10.0.9.8"] });
+    expect(wrong(twoExtra)).toContain("configured but not in the policy: a.contoso.com (serves this host), b.contoso.com (serves this host).");
+  });
+
+  it("a machine configured under two names is one extra machine that serves if either name does", () => {
+    const b = probe().servers([LS1, LS2, "other.contoso.com", "10.0.9.9"]).status("10.0.9.9", 6);
+    expect(wrong(b)).toContain("configured but not in the policy: other.contoso.com/10.0.9.9 (serves this host).");
+  });
+
+  it("a machine the policy names twice (name and address) is one missing machine with both names", () => {
+    const p = policy({ licenseServers: [LS1, "10.0.0.4", LS2] });
+    const b = probe(p).servers([LS2]).check("10.0.0.4", { addresses: ["10.0.0.4"] });
+    expect(wrong(b, p)).toContain(`in the policy but not configured: ${LS1}/10.0.0.4.`);
+  });
+
+  it("a multi-homed license server is one machine whichever of its addresses a name resolves to", () => {
+    // The policy's name resolves to one address of the server, ls-a to both, ls-b only to the other one.
+    const configured = probe(onlyLs1)
+      .servers(["ls-a.contoso.com", "ls-b.contoso.com"])
+      .check("ls-a.contoso.com", { addresses: ["10.0.0.4", "10.0.0.7"] })
+      .check("ls-b.contoso.com", { addresses: ["10.0.0.7"] });
+    expect(found(configured, onlyLs1)).toEqual(["server-named-differently:drift"]);
+    // The policy names it twice, the host once by an address only one policy name shares.
+    const twice = policy({ licenseServers: [LS1, "ls1-alt.contoso.com"] });
+    const named = probe(twice)
+      .check(LS1, { addresses: ["10.0.0.4", "10.0.0.7"] })
+      .check("ls1-alt.contoso.com", { addresses: ["10.0.0.7"] })
+      .servers(["10.0.0.4"])
+      .check("10.0.0.4", { addresses: ["10.0.0.4"] });
+    expect(found(named, twice)).toEqual(["server-named-differently:drift"]);
+  });
+});
