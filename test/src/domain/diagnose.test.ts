@@ -225,7 +225,7 @@ describe("diagnose: what an experienced admin adds", () => {
       ["license-server-unreachable:breaks", "license-server-wrong:drift", "gpo-manages-licensing:blocks"],
     ],
     ["GPO sets another mode, local servers broken: the GPO does not block that", () => probe().gpoMode(2).servers(null), ["mode-wrong:drift", "no-license-server:breaks", "gpo-manages-licensing:drift"]],
-    ["GPO sets a per-user mode on a workgroup host: blocks", () => probe().workgroup().gpoMode(4).gpoServers([LS1]), ["per-user-in-workgroup:breaks", "license-server-wrong:drift", "gpo-manages-licensing:drift"]],
+    ["GPO sets a per-user mode on a workgroup host: per user breaks there; the GPO matches the policy", () => probe().workgroup().gpoMode(4).gpoServers([LS1]), ["per-user-in-workgroup:breaks", "license-server-wrong:drift", "gpo-manages-licensing:drift"]],
     ["GPO values agree with the policy: the wrong local values do not count", () => probe().gpoMode(4).gpoServers([LS1, LS2]).mode(2).servers(null), []],
     ["an empty GPO server list does not manage the servers", () => probe().gpoServers([]).servers(null), ["no-license-server:breaks"]],
     ["grace over, but the servers serve: not broken", () => probe().grace(0), []],
