@@ -7,6 +7,9 @@ import { LICENSING_EVENT_IDS } from "./playbook";
 import type { Scope } from "./scope";
 
 export const RCM_PROVIDER = "Microsoft-Windows-TerminalServices-RemoteConnectionManager";
+/** Where Windows logs each licensing event: 1128 and 1130 in the System log, 1068 and 1069 in the provider's Admin channel. */
+const SYSTEM_EVENT_IDS = [1128, 1130] as const;
+const ADMIN_EVENT_IDS = [1068, 1069] as const;
 
 function kqlString(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -38,8 +41,10 @@ export function symptomQuery(hours: number): string {
   return [
     "Event",
     `| where TimeGenerated > ago(${hours}h)`,
-    `| where Source == ${kqlString(RCM_PROVIDER)}`,
-    `| where EventID in (${LICENSING_EVENT_IDS.join(", ")})`,
+    // As the alert's query (infra/queries/rd-licensing-alert.kql): the channel and the event ID, never the Source
+    // column, whose value for the classic System-log events is not verified on a real VM.
+    `| where (EventLog == 'System' and EventID in (${SYSTEM_EVENT_IDS.join(", ")}))`,
+    `    or (EventLog == ${kqlString(`${RCM_PROVIDER}/Admin`)} and EventID in (${ADMIN_EVENT_IDS.join(", ")}))`,
     "| summarize Count = count(), LastSeen = max(TimeGenerated) by _ResourceId = tolower(_ResourceId), EventID",
   ].join("\n");
 }

@@ -23,11 +23,12 @@ describe("targetQuery", () => {
 });
 
 describe("symptomQuery", () => {
-  it("the licensing events of the RCM provider in the window, per VM", () => {
+  it("the licensing events in the window, per VM, by channel and event ID (as the alert)", () => {
     const q = symptomQuery(36);
     expect(q).toContain("ago(36h)");
-    expect(q).toContain("EventID in (1068, 1069, 1128, 1130)");
-    expect(q).toContain("Source == 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'");
+    expect(q).toContain("(EventLog == 'System' and EventID in (1128, 1130))");
+    expect(q).toContain("or (EventLog == 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin' and EventID in (1068, 1069))");
+    expect(q).not.toContain("Source");
     expect(q).toContain("by _ResourceId = tolower(_ResourceId), EventID");
   });
   it.each([0, -1, 1.5])("refuses %d hours", (h) => expect(() => symptomQuery(h)).toThrow(RangeError));
