@@ -476,3 +476,11 @@ describe("planRemediation: actions only where they apply", () => {
     expect(plan.humanActions).toEqual([]);
   });
 });
+
+describe("planRemediation: the mode check reads only CALs that exist", () => {
+  it("a configured server activated with no CAL pack does not count as a mismatch while another serves the mode", () => {
+    const plan = planFor(probe().mode(null).health(LS1, "no-cals").cals(LS2, cals("user")));
+    expect(plan.verdict).toBe("fix");
+    expect(plan.steps).toEqual([mode4, restart]);
+  });
+});
