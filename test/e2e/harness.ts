@@ -88,6 +88,21 @@ export interface VmSpec {
   variants?: Partial<VariantChoices>;
 }
 
+/** One scenario VM from a guest preset: running, agent Ready, a managed OS disk, in rg-rdsh of SUB, unless `extra` says otherwise. */
+export function presetVm(name: string, preset: string, extra: Record<string, unknown> = {}) {
+  return {
+    subscriptionId: SUB,
+    resourceGroup: "rg-rdsh",
+    name,
+    location: "westeurope",
+    powerState: "running",
+    agentReady: true,
+    osDisk: { name: `${name}-os`, managed: true },
+    guestPreset: preset,
+    ...extra,
+  };
+}
+
 /** An offline app over a scenario built from presets (one per test file: the app reads its settings once). */
 export async function startScenario(
   vms: VmSpec[],
@@ -97,19 +112,16 @@ export async function startScenario(
 ): Promise<OfflineApp> {
   const scenario = resolveScenario(
     {
-      vms: vms.map((vm) => ({
-        subscriptionId: SUB,
-        resourceGroup: "rg-rdsh",
-        name: vm.name,
-        location: "westeurope",
-        powerState: vm.powerState ?? "running",
-        agentReady: (vm.powerState ?? "running") === "running",
-        osDisk: { name: `${vm.name}-os`, managed: true, ...(vm.osDisk ?? {}) },
-        ...(vm.tags ? { tags: vm.tags } : {}),
-        ...(vm.zone ? { zone: vm.zone } : {}),
-        ...(vm.variants ? { variants: vm.variants } : {}),
-        guestPreset: vm.preset,
-      })),
+      vms: vms.map((vm) =>
+        presetVm(vm.name, vm.preset, {
+          powerState: vm.powerState ?? "running",
+          agentReady: (vm.powerState ?? "running") === "running",
+          osDisk: { name: `${vm.name}-os`, managed: true, ...(vm.osDisk ?? {}) },
+          ...(vm.tags ? { tags: vm.tags } : {}),
+          ...(vm.zone ? { zone: vm.zone } : {}),
+          ...(vm.variants ? { variants: vm.variants } : {}),
+        }),
+      ),
     },
     new Date(),
   );

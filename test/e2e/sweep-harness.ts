@@ -2,24 +2,15 @@ import type { OfflineApp } from "../../local/offline/offline-app";
 import { startOfflineApp } from "../../local/offline/offline-app";
 import { resolveScenario } from "../../local/offline/scenario-file";
 import type { SweepReport } from "../../src/activities/sweep-contracts";
-import { e2eGuest, e2eSimulator, FOREIGN_SUB, SUB } from "./harness";
+import { e2eGuest, e2eSimulator, FOREIGN_SUB, presetVm, SUB } from "./harness";
+
+export { settle } from "./harness";
 
 export const WORKSPACE = "3c1e6a52-7d0b-4f7e-9a43-6f2d8c1b5e90";
-const HOUR = 3_600_000;
 
 /** A sweep fleet: one VM per situation a sweep must tell apart (name -> guest preset and VM facts). */
 export function sweepFleet(now: Date) {
-  const vm = (name: string, preset: string, extra: Record<string, unknown> = {}) => ({
-    subscriptionId: SUB,
-    resourceGroup: "rg-rdsh",
-    name,
-    location: "westeurope",
-    powerState: "running",
-    agentReady: true,
-    osDisk: { name: `${name}-os`, managed: true },
-    guestPreset: preset,
-    ...extra,
-  });
+  const vm = presetVm;
   return resolveScenario(
     {
       vms: [
@@ -48,11 +39,6 @@ export async function startSweepFleet(settings: Record<string, string>): Promise
     ...settings,
   };
   return startOfflineApp({ scenario: sweepFleet(new Date()), guest: e2eGuest(), settings: all, simulator: e2eSimulator(all, `sweep:${JSON.stringify(settings)}`) });
-}
-
-/** Runs the host until nothing can progress within the next `hours` of virtual time. */
-export async function settle(app: OfflineApp, hours = 1): Promise<void> {
-  await app.host.runUntilIdle({ until: new Date(app.host.clock.nowMs() + hours * HOUR) });
 }
 
 export async function sweepReport(app: OfflineApp, sweepId: string): Promise<SweepReport> {

@@ -12,7 +12,7 @@ import { instanceIdForVm, parseVmId } from "../../src/domain/resource-id";
 import type { RunReport } from "../../src/domain/run";
 import type { RunRecord } from "../../src/domain/run-record";
 import { featureState } from "../../local/guest/guest-registry";
-import { alertFor, e2eGuest, requestsFor, runIdOf, settle, SUB, vmId } from "./harness";
+import { alertFor, e2eGuest, presetVm, requestsFor, runIdOf, settle, SUB, vmId } from "./harness";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 
 let app: OfflineApp;
@@ -26,16 +26,7 @@ const oscar = person("oscar@contoso.com", ["Operator"]);
 
 beforeAll(async () => {
   hook = await startWebhookReceiver();
-  const vm = (name: string, preset: string) => ({
-    subscriptionId: SUB,
-    resourceGroup: "rg-rdsh",
-    name,
-    location: "westeurope",
-    powerState: "running",
-    agentReady: true,
-    osDisk: { name: `${name}-os`, managed: true },
-    guestPreset: preset,
-  });
+  const vm = presetVm;
   app = await startOfflineApp({
     scenario: resolveScenario({ vms: [vm("rdsh-manual", "no-cals-visible"), vm("rdsh-rej", "no-cals-visible"), vm("rdsh-can", "no-cals-visible"), vm("rdsh-log", "healthy")] }, new Date()),
     guest: e2eGuest(),

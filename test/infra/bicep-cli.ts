@@ -115,18 +115,7 @@ export function snapshot(
   ok(
     runBicep(
       bicep,
-      [
-        "snapshot",
-        paramFile,
-        "--mode",
-        "overwrite",
-        "--subscription-id",
-        DEPLOYMENT.subscriptionId,
-        "--tenant-id",
-        DEPLOYMENT.tenantId,
-        "--location",
-        DEPLOYMENT.location,
-      ],
+      snapshotArgs(paramFile, DEPLOYMENT.location),
       env,
       copy.dir,
     ),
@@ -144,22 +133,16 @@ export function azdSnapshot(bicep: string, copy: InfraCopy, env: Record<string, 
   rmSync(out, { force: true });
   const run = runBicep(
     bicep,
-    [
-      "snapshot",
-      join(copy.dir, "main.bicepparam"),
-      "--mode",
-      "overwrite",
-      "--subscription-id",
-      DEPLOYMENT.subscriptionId,
-      "--tenant-id",
-      DEPLOYMENT.tenantId,
-      "--location",
-      env.AZURE_LOCATION ?? DEPLOYMENT.location,
-    ],
+    snapshotArgs(join(copy.dir, "main.bicepparam"), env.AZURE_LOCATION ?? DEPLOYMENT.location),
     env,
     copy.dir,
   );
   return { run, snapshot: existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Snapshot) : undefined };
+}
+
+/** `bicep snapshot` of a parameter file, overwriting the snapshot, for the deployment's subscription and tenant. */
+function snapshotArgs(paramFile: string, location: string): string[] {
+  return ["snapshot", paramFile, "--mode", "overwrite", "--subscription-id", DEPLOYMENT.subscriptionId, "--tenant-id", DEPLOYMENT.tenantId, "--location", location];
 }
 
 export function ofType(resources: readonly PredictedResource[], type: string): PredictedResource[] {
